@@ -1,0 +1,36 @@
+"""Shared fixtures: the default dataset is loaded once per test database and kept between tests."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+
+from retning.dataset.services import dataset_seed
+from retning.strategy.models import Strategy
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[None]:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        dataset_seed()
+    yield
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    """The default dataset, also after a transactional (live-server) test has flushed the database."""
+    if not Strategy.objects.exists():
+        dataset_seed()
+
+
+@pytest.fixture
+def count_queries() -> type[CaptureQueriesContext]:
+    return CaptureQueriesContext
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests use a live server, which empties the database afterwards; run them last so
+    # that the other tests keep the dataset loaded once per session.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
