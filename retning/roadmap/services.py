@@ -152,7 +152,9 @@ def _apply(
     groupings = {
         (g.subgoal_id, g.title): g for g in Grouping.objects.filter(subgoal__in=subgoals.values())
     }
-    existing = {i.external_id: i for i in Initiative.objects.select_for_update()}
+    existing = {
+        i.external_id: i for i in Initiative.objects.order_by().select_for_update(of=("self",))
+    }
     seen: set[str] = set()
     # Unchanged initiatives only learn which export they were last seen in; that is bookkeeping,
     # not a change worth a history entry.
