@@ -4,9 +4,14 @@ from collections.abc import Iterator
 
 import pytest
 from django.test.utils import CaptureQueriesContext
+from hypothesis import settings as hypothesis_settings
 
 from retning.dataset.services import dataset_seed
 from retning.strategy.models import Strategy
+
+# Shared machines are slow at times; a per-example deadline would make property tests flaky.
+hypothesis_settings.register_profile("retning", deadline=None)
+hypothesis_settings.load_profile("retning")
 
 
 @pytest.fixture(scope="session")

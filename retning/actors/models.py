@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from retning.lib.models import Versioned
+
 from . import orgnr
 
 
@@ -14,7 +16,7 @@ def validate_organisation_number(value: str) -> None:
         raise ValidationError(str(error), code="invalid_orgnr") from error
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("Departement")
         DIRECTORATE = "directorate", _("Direktorat eller etat")

@@ -7,7 +7,7 @@ and leaves no extra history.
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from django.db import models, transaction
@@ -31,8 +31,6 @@ from retning.strategy.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STRATEGY_FILE = DATA_DIR / "strategy.yaml"
 ROADMAP_FILE = DATA_DIR / "veikart-2026-08.csv"
-
-M = TypeVar("M", bound=models.Model)
 
 _LEVEL_BY_KIND = {
     Organisation.Kind.RHF: Initiative.Level.REGIONAL,

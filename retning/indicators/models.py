@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from retning.lib.models import Versioned
 from retning.lib.text import search_key
 
 from . import periods
@@ -18,7 +19,7 @@ def validate_period_code(value: str) -> None:
         raise ValidationError(str(error), code="invalid_period") from error
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     class Direction(models.TextChoices):
         HIGHER_IS_BETTER = "higher_is_better", _("Høyere er bedre")
         LOWER_IS_BETTER = "lower_is_better", _("Lavere er bedre")
@@ -114,7 +115,7 @@ class Indicator(models.Model):
         return periods.parse_period(self.baseline_period) if self.baseline_period else None
 
 
-class Target(models.Model):
+class Target(Versioned):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("målindikator"), on_delete=models.CASCADE, related_name="targets"
     )
@@ -165,7 +166,7 @@ class Target(models.Model):
             )
 
 
-class Observation(models.Model):
+class Observation(Versioned):
     class Status(models.TextChoices):
         NORMAL = "", _("Ordinær")
         APPROXIMATE = "approximate", _("Omtrentlig verdi")

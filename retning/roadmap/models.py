@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from retning.lib.models import Versioned
 from retning.lib.text import search_key
 
 from .phases import Phase, PhaseRange
@@ -44,7 +45,7 @@ class RoadmapVersion(models.Model):
         return self.label
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     """An activity or delivery on the roadmap (veikart-aktivitet, strategisk initiativ)."""
 
     class PlanningStatus(models.TextChoices):
@@ -193,7 +194,7 @@ class Initiative(models.Model):
         return reverse("publishing:initiative_detail", args=[self.external_id])
 
 
-class Delivery(models.Model):
+class Delivery(Versioned):
     """A milestone in the stepwise delivery of an initiative."""
 
     class Kind(models.TextChoices):

@@ -20,6 +20,12 @@ SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # On by default so "check --deploy" is clean; set SECURE_HSTS_PRELOAD=0 where a subdomain must stay on plain HTTP.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Production never prints mail to a console: without EMAIL_HOST, hand it to a local MTA.
+if MAILERS["default"]["BACKEND"].endswith("console.EmailBackend"):  # noqa: F405
+    MAILERS = {  # noqa: F405
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {}}
+    }
+
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
 if env_bool("BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

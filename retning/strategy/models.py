@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from retning.lib.models import Versioned
+
 
 class Source(models.Model):
     """A public source that facts in the dataset are taken from."""
@@ -21,7 +23,7 @@ class Source(models.Model):
         return self.title
 
 
-class Theme(models.Model):
+class Theme(Versioned):
     """A cross-cutting prerequisite without goals of its own (digital sikkerhet, digital kompetanse)."""
 
     slug = models.SlugField(_("adresse"), max_length=80, unique=True)
@@ -42,7 +44,7 @@ class Theme(models.Model):
         return reverse("publishing:theme_detail", args=[self.slug])
 
 
-class Strategy(models.Model):
+class Strategy(Versioned):
     title = models.CharField(_("tittel"), max_length=300)
     title_en = models.CharField(_("tittel på engelsk"), max_length=300, blank=True)
     short_title = models.CharField(_("kort tittel"), max_length=120)
@@ -80,7 +82,7 @@ class Strategy(models.Model):
         return cls.objects.order_by("-period_start").first()
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     class Kind(models.TextChoices):
         DIRECT = "direct", _("Direkte nytte")
         ENABLING = "enabling", _("Tilretteleggende")
@@ -115,7 +117,7 @@ class Goal(models.Model):
         return reverse("publishing:goal_detail", args=[self.number])
 
 
-class SubGoal(models.Model):
+class SubGoal(Versioned):
     strategy = models.ForeignKey(
         Strategy, verbose_name=_("strategi"), on_delete=models.CASCADE, related_name="subgoals"
     )
