@@ -1,0 +1,1 @@
+"""Benchmarks: measurements on a generated national-scale dataset, run by hand (`make bench`)."""
