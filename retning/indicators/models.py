@@ -202,7 +202,8 @@ class Observation(Versioned):
                 violation_error_message=_("Det finnes allerede en måling for denne perioden."),
             )
         ]
-        indexes = [models.Index(fields=["indicator", "period_start"])]
+        # Pages read an indicator's headline series (no breakdown) in time order.
+        indexes = [models.Index(fields=["indicator", "breakdown_dimension", "period_start"])]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period}: {self.value}"

@@ -35,6 +35,7 @@ def indicator_chart_svg(
     today: date,
     id_prefix: str,
     lang: str,
+    compact: bool = False,
 ) -> str:
     points = []
     for observation in observations:
@@ -73,7 +74,8 @@ def indicator_chart_svg(
         today_x=_year_fraction(today),
         show_trajectory=baseline is not None and bool(target_points),
     )
-    return charts.indicator_chart(data, id_prefix=id_prefix, labels=chart_labels(), lang=lang)
+    draw = charts.indicator_sparkline if compact else charts.indicator_chart
+    return draw(data, id_prefix=id_prefix, labels=chart_labels(), lang=lang)
 
 
 def phase_bar_svg(rows: Sequence[tuple[int | None, int]], *, id_prefix: str, title: str) -> str:

@@ -19,6 +19,7 @@ pattern, series by marker shape and dash pattern.
 This module imports nothing from Django.
 """
 
+import functools
 import html
 import math
 import re
@@ -369,14 +370,24 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+@functools.cache
+def _attribute_name(name: str) -> str:
+    return name.rstrip("_").replace("_", "-")
+
+
 def _attrs(attributes: Mapping[str, object]) -> str:
+    # Numbers need no escaping; skipping it matters on pages with many charts.
     parts = []
     for name, value in attributes.items():
         if value is None:
             continue
         if isinstance(value, float):
-            value = _num(value)
-        parts.append(f' {name.rstrip("_").replace("_", "-")}="{_esc(value)}"')
+            text = _num(value)
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = _esc(value)
+        parts.append(f' {_attribute_name(name)}="{text}"')
     return "".join(parts)
 
 
@@ -447,10 +458,18 @@ def _fill(template: str, **values: str) -> str:
     return template
 
 
-def _svg(id_prefix: str, width: float, height: float, title: str, desc: str, body: str) -> str:
+def _svg(
+    id_prefix: str,
+    width: float,
+    height: float,
+    title: str,
+    desc: str,
+    body: str,
+    role: str = "img",
+) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}"'
-        f' width="100%" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc"'
+        f' width="100%" role="{role}" aria-labelledby="{id_prefix}-title {id_prefix}-desc"'
         f' font-family="inherit" font-size="13" class="retning-chart">'
         f'<title id="{id_prefix}-title">{_esc(title)}</title>'
         f'<desc id="{id_prefix}-desc">{_esc(desc)}</desc>'
@@ -1221,7 +1240,10 @@ def roadmap_timeline(
     )
     height = legend_y + legend_height
     body = defs.render() + "".join(grid) + "".join(rows) + "".join(overlay) + legend_markup
-    return _svg(id_prefix, width, height, title, desc, body)
+    # An image hides its children from assistive technology; with links inside, the chart is a
+    # named group instead, so the links can be reached and read.
+    role = "group" if any(item.href for item in data.items) else "img"
+    return _svg(id_prefix, width, height, title, desc, body, role=role)
 
 
 def _timeline_row(
@@ -1450,3 +1472,66 @@ def _timeline_legend(
         if kind in kinds:
             entries.append((_milestone_symbol(kind, 11, 6), words[f"milestone_{kind}"]))
     return entries
+
+
+# --- 4. Sparkline -------------------------------------------------------------------------------
+
+
+def indicator_sparkline(
+    data: IndicatorChartData,
+    *,
+    id_prefix: str,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "nb",
+) -> str:
+    """A small line with the latest value and the last target, for cards that list many indicators.
+
+    It carries the same text alternative as the full chart; the axes are left out on purpose, so the
+    card next to it must state the latest value and the target in words.
+    """
+    id_prefix = _check_prefix(id_prefix)
+    words = _merge(labels)
+    width, height, pad = 240.0, 56.0, 8.0
+    measured = _measured(data.points)
+    baseline = None
+    if data.baseline is not None and _finite(data.baseline.value):
+        baseline = _Mark(data.baseline.x, data.baseline.value, data.baseline.label)
+    targets = [t for t in data.targets if math.isfinite(t.value)]
+    desc = _indicator_desc(data, measured, baseline, words, lang)
+    if not measured and not targets:
+        return _svg(
+            id_prefix, width, height, data.title, desc, _no_data(width, height, words["no_data"])
+        )
+
+    xs = [m.x for m in measured] + [t.x for t in targets]
+    values = [m.value for m in measured] + [t.value for t in targets]
+    low, high = min(xs), max(xs)
+    low_value, high_value = min(0.0, min(values)), max(values)
+    span_x = (high - low) or 1.0
+    span_y = (high_value - low_value) or 1.0
+
+    def x_of(x: float) -> float:
+        return pad + (x - low) / span_x * (width - 2 * pad)
+
+    def y_of(value: float) -> float:
+        return height - pad - (value - low_value) / span_y * (height - 2 * pad)
+
+    parts = []
+    for run in _runs(data.points):
+        parts.append(
+            _polyline(
+                ((x_of(m.x), y_of(m.value)) for m in run),
+                stroke=SERIES_COLOUR,
+                stroke_width=2.0,
+                stroke_linejoin="round",
+            )
+        )
+    if measured:
+        latest = measured[-1]
+        parts.append(
+            _tag("circle", cx=x_of(latest.x), cy=y_of(latest.value), r=3.5, fill=SERIES_COLOUR)
+        )
+    if targets:
+        last = max(targets, key=lambda t: t.x)
+        parts.append(_target_marker(x_of(last.x), y_of(last.value), last.example))
+    return _svg(id_prefix, width, height, data.title, desc, "".join(parts))

@@ -1,7 +1,7 @@
 """The roadmap filter: parsed from the query string so that a filtered view is a shareable link."""
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from retning.actors.models import Organisation, UserGroup
@@ -40,10 +40,11 @@ class RoadmapFilterForm(forms.Form):
             (s.code, f"{s.code} {s.title}") for s in SubGoal.objects.order_by("code")
         ]
         fields["fase"].choices = everything + PHASE_CHOICES  # type: ignore[attr-defined]
+        owning = Initiative.owners.through.objects.filter(organisation=OuterRef("pk"))
         fields["eier"].choices = everything + [  # type: ignore[attr-defined]
             (o.slug, o.name)
-            for o in Organisation.objects.filter(initiatives__isnull=False)
-            .distinct()
+            for o in Organisation.objects.filter(Exists(owning))
+            .only("slug", "name")
             .order_by("name")
         ]
         fields["brukergruppe"].choices = everything + [  # type: ignore[attr-defined]
@@ -72,18 +73,37 @@ class RoadmapFilterForm(forms.Form):
             )
         if data.get("status"):
             initiatives = initiatives.filter(planning_status=data["status"])
+        # Many-to-many filters are EXISTS subqueries: joins would repeat rows and need a DISTINCT,
+        # which makes the database sort every wide row of the roadmap.
+        row = OuterRef("pk")
         if data.get("eier"):
-            initiatives = initiatives.filter(owners__slug=data["eier"])
-        if data.get("brukergruppe"):
-            initiatives = initiatives.filter(user_groups__slug=data["brukergruppe"])
-        if data.get("tema"):
             initiatives = initiatives.filter(
-                Q(themes__slug=data["tema"]) | Q(subgoal__themes__slug=data["tema"])
+                Exists(
+                    Initiative.owners.through.objects.filter(
+                        initiative=row, organisation__slug=data["eier"]
+                    )
+                )
             )
+        if data.get("brukergruppe"):
+            initiatives = initiatives.filter(
+                Exists(
+                    Initiative.user_groups.through.objects.filter(
+                        initiative=row, usergroup__slug=data["brukergruppe"]
+                    )
+                )
+            )
+        if data.get("tema"):
+            tagged = Initiative.themes.through.objects.filter(
+                initiative=row, theme__slug=data["tema"]
+            )
+            subgoal_tagged = SubGoal.themes.through.objects.filter(
+                subgoal=OuterRef("subgoal"), theme__slug=data["tema"]
+            )
+            initiatives = initiatives.filter(Q(Exists(tagged)) | Q(Exists(subgoal_tagged)))
         if data.get("q"):
             for word in search_key(data["q"]).split():
                 initiatives = initiatives.filter(search_text__contains=word)
-        return initiatives.distinct()
+        return initiatives
 
     def _valid_part(self) -> dict[str, object]:
         return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}

@@ -3,9 +3,11 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from retning.actors.models import Organisation
 from retning.indicators.models import Indicator, Observation
 from retning.lib.text import search_key
 from retning.roadmap.models import Initiative
@@ -90,7 +92,9 @@ def indicators_with_data(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
         "targets",
         Prefetch(
             "observations",
-            queryset=Observation.objects.filter(breakdown_dimension="").order_by("period_start"),
+            queryset=Observation.objects.filter(breakdown_dimension="")
+            .only("indicator_id", "period", "period_start", "value", "status", "note", "source")
+            .order_by("period_start"),
             to_attr="headline_observations",
         ),
     )
@@ -113,31 +117,47 @@ class SubGoalBlock:
 def initiatives_by_subgoal_and_grouping(
     subgoals: list[SubGoal], *, per_grouping: int | None = None
 ) -> list[SubGoalBlock]:
-    """Group the active initiatives of the given sub-goals, keeping the groupings' order."""
+    """Group the active initiatives of the given sub-goals, keeping the groupings' order.
+
+    With ``per_grouping`` only that many initiatives per grouping are loaded (a window function
+    does the cut in the database); ``GroupingBlock.total`` still tells how many there are.
+    """
     initiatives = (
         active_initiatives()
         .filter(subgoal__in=subgoals)
         .select_related("grouping")
+        .only(*INITIATIVE_ROW_FIELDS, "grouping__title")
         .order_by("start_date", "title")
+    )
+    if per_grouping:
+        initiatives = initiatives.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("grouping_id")],
+                order_by=[F("start_date").asc(nulls_last=True), F("title").asc()],
+            )
+        ).filter(rank__lte=per_grouping)
+    totals = dict(
+        active_initiatives()
+        .filter(subgoal__in=subgoals)
+        .order_by()
+        .values_list("grouping_id")
+        .annotate(n=Count("id"))
     )
     groupings = Grouping.objects.filter(subgoal__in=subgoals).order_by("order", "title")
     by_grouping: dict[int | None, list[Initiative]] = defaultdict(list)
     for initiative in initiatives:
         by_grouping[initiative.grouping_id].append(initiative)
-    blocks: list[SubGoalBlock] = []
     groupings_by_subgoal: dict[int, list[Grouping]] = defaultdict(list)
     for grouping in groupings:
         groupings_by_subgoal[grouping.subgoal_id].append(grouping)
+    blocks: list[SubGoalBlock] = []
     for subgoal in subgoals:
-        grouping_blocks = []
-        count = 0
-        for grouping in groupings_by_subgoal[subgoal.pk]:
-            items = by_grouping.get(grouping.pk, [])
-            count += len(items)
-            grouping_blocks.append(
-                GroupingBlock(grouping, items[:per_grouping] if per_grouping else items, len(items))
-            )
-        blocks.append(SubGoalBlock(subgoal, grouping_blocks, count))
+        grouping_blocks = [
+            GroupingBlock(grouping, by_grouping.get(grouping.pk, []), totals.get(grouping.pk, 0))
+            for grouping in groupings_by_subgoal[subgoal.pk]
+        ]
+        blocks.append(SubGoalBlock(subgoal, grouping_blocks, sum(g.total for g in grouping_blocks)))
     return blocks
 
 
@@ -152,11 +172,34 @@ def subgoal_get(strategy: Strategy, code: str) -> SubGoal:
         raise Http404(f"Delmål {code} finnes ikke.") from error
 
 
+# The columns a list or timeline row shows; descriptions and search text stay in the database.
+INITIATIVE_ROW_FIELDS = (
+    "external_id",
+    "title",
+    "subgoal_id",
+    "grouping_id",
+    "phase_first",
+    "phase_last",
+    "planning_status",
+    "start_date",
+    "end_date",
+)
+
+
 def roadmap_queryset() -> QuerySet[Initiative]:
     return (
         active_initiatives()
-        .select_related("subgoal__goal", "grouping")
-        .prefetch_related("owners")
+        .select_related("subgoal", "grouping")
+        .only(
+            *INITIATIVE_ROW_FIELDS,
+            "subgoal__code",
+            "subgoal__title",
+            "grouping__title",
+            "grouping__order",
+        )
+        .prefetch_related(
+            Prefetch("owners", queryset=Organisation.objects.only("slug", "name", "short_name"))
+        )
         .order_by("subgoal__code", "grouping__order", "start_date", "title")
     )
 

@@ -23,6 +23,8 @@ from .filters import RoadmapFilterForm
 ROADMAP_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 150
 INITIATIVES_PER_GROUPING_ON_GOAL_PAGE = 12
+INITIATIVES_PER_GROUPING_ON_SUBGOAL_PAGE = 40
+INITIATIVES_ON_OWNER_AND_THEME_PAGES = 25
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -38,7 +40,10 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
-def _indicator_cards(indicators: list[Indicator], prefix: str) -> list[dict[str, object]]:
+def _indicator_cards(
+    indicators: list[Indicator], prefix: str, *, compact: bool = False
+) -> list[dict[str, object]]:
+    """Latest value, target and a chart per indicator; compact cards get a sparkline."""
     today = timezone.localdate()
     cards = []
     for indicator in indicators:
@@ -60,6 +65,7 @@ def _indicator_cards(indicators: list[Indicator], prefix: str) -> list[dict[str,
                     today=today,
                     id_prefix=f"{prefix}-{indicator.pk}",
                     lang=_lang(),
+                    compact=compact,
                 ),
             }
         )
@@ -99,7 +105,7 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "strategy": strategy,
             "goal": goal,
             "subgoals": subgoals,
-            "indicator_cards": _indicator_cards(indicators, "goal-ind"),
+            "indicator_cards": _indicator_cards(indicators, "goal-ind", compact=True),
             "blocks": blocks,
             "per_grouping": INITIATIVES_PER_GROUPING_ON_GOAL_PAGE,
             "crumbs": _crumbs((_("Mål %(n)s") % {"n": goal.number}, None)),
@@ -111,7 +117,9 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
 def subgoal_detail(request: HttpRequest, code: str) -> HttpResponse:
     strategy = selectors.strategy_get()
     subgoal = selectors.subgoal_get(strategy, code)
-    [block] = selectors.initiatives_by_subgoal_and_grouping([subgoal])
+    [block] = selectors.initiatives_by_subgoal_and_grouping(
+        [subgoal], per_grouping=INITIATIVES_PER_GROUPING_ON_SUBGOAL_PAGE
+    )
     initiatives = [i for g in block.groupings for i in g.initiatives]
     indicators = list(selectors.indicators_with_data(Indicator.objects.filter(subgoal=subgoal)))
     return render(
@@ -120,11 +128,13 @@ def subgoal_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "subgoal": subgoal,
             "roadmap_block": block,
+            "per_grouping": INITIATIVES_PER_GROUPING_ON_SUBGOAL_PAGE,
+            "shown_count": len(initiatives),
             "timeline": chart_data.timeline_svg(
                 initiatives, today=timezone.localdate(), id_prefix=f"tl-{subgoal.code}"
             ),
             "tentative_count": sum(1 for i in initiatives if i.is_tentative),
-            "indicator_cards": _indicator_cards(indicators, "sg-ind"),
+            "indicator_cards": _indicator_cards(indicators, "sg-ind", compact=True),
             "crumbs": _crumbs(
                 (_("Mål %(n)s") % {"n": subgoal.goal.number}, subgoal.goal.get_absolute_url()),
                 (_("Delmål %(code)s") % {"code": subgoal.code}, None),
@@ -258,14 +268,15 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.select_related("parent").prefetch_related("children"), slug=slug
     )
-    initiatives = selectors.roadmap_queryset().filter(owners=organisation)
+    owned = selectors.roadmap_queryset().filter(owners=organisation)
     indicators = Indicator.objects.filter(responsible=organisation).select_related("goal")
     return render(
         request,
         "publishing/organisation_detail.html",
         {
             "organisation": organisation,
-            "initiatives": initiatives,
+            "initiatives": owned[:INITIATIVES_ON_OWNER_AND_THEME_PAGES],
+            "initiative_total": owned.count(),
             "indicators": indicators,
             "crumbs": _crumbs(
                 (_("Aktører"), reverse("publishing:organisation_list")), (organisation.name, None)
@@ -285,6 +296,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme, slug=slug)
+    tagged = selectors.roadmap_queryset().filter(themes=theme)
     return render(
         request,
         "publishing/theme_detail.html",
@@ -292,7 +304,8 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "theme": theme,
             "subgoals": theme.subgoals.select_related("goal"),
             "indicators": theme.indicators.select_related("goal"),
-            "initiatives": selectors.roadmap_queryset().filter(themes=theme),
+            "initiatives": tagged[:INITIATIVES_ON_OWNER_AND_THEME_PAGES],
+            "initiative_total": tagged.count(),
             "documents": theme.related_documents.all(),
             "crumbs": _crumbs(
                 (_("Tverrgående forutsetninger"), reverse("publishing:theme_list")),

@@ -540,3 +540,42 @@ def test_phases_can_be_named_so_a_subset_keeps_the_phase_colours():
     assert [s.get("data-phase") for s in find_all(by_phase, "rect", "segment")] == ["4", "0"]
     with pytest.raises(ValueError):
         phase_distribution_bar(counts, id_prefix="p", title="F", phases=[4])
+
+
+def test_a_sparkline_is_small_accessible_and_ends_at_the_latest_value() -> None:
+    import xml.etree.ElementTree as ET
+
+    from retning.publishing.charts import (
+        ChartPoint,
+        IndicatorChartData,
+        TargetPoint,
+        indicator_sparkline,
+    )
+
+    data = IndicatorChartData(
+        title="Andel <digital>",
+        unit="%",
+        decimals=0,
+        points=[ChartPoint(2019.5, 33, "2019"), ChartPoint(2023.5, 57, "2023")],
+        targets=[TargetPoint(2030.5, 75, "2030", example=True)],
+    )
+    svg = indicator_sparkline(data, id_prefix="sp")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img"
+    assert "57" in root.find(f"{ns}desc").text and "75" in root.find(f"{ns}desc").text
+    assert "<digital>" in root.find(f"{ns}title").text
+    line = root.find(f"{ns}polyline")
+    (x1, y1), (x2, y2) = (tuple(map(float, p.split(","))) for p in line.get("points").split())
+    assert x2 > x1 and y2 < y1  # time runs right, the higher value is drawn higher
+    circle = root.find(f"{ns}circle")
+    assert (float(circle.get("cx")), float(circle.get("cy"))) == (x2, y2)
+    assert root.find(f"{ns}path").get("stroke-dasharray")  # the example target is dashed
+
+
+def test_a_timeline_with_links_is_a_named_group_so_its_links_stay_reachable():
+    linked = parse(roadmap_timeline(TimelineData([item(href="/veikart/1/")]), id_prefix="r"))
+    plain = parse(roadmap_timeline(TimelineData([item()]), id_prefix="r"))
+    assert linked.get("role") == "group"
+    assert linked.get("aria-labelledby") == "r-title r-desc"
+    assert plain.get("role") == "img"
