@@ -2,6 +2,8 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -98,6 +100,50 @@ def indicators_with_data(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
             to_attr="headline_observations",
         ),
     )
+
+
+class HeadlinePoint(NamedTuple):
+    period: str
+    value: Decimal | None
+    status: str
+
+
+def indicator_cards_data(queryset: QuerySet[Indicator]) -> list[Indicator]:
+    """Indicators for summary cards: the headline series as plain tuples, not model instances.
+
+    Pages that list many indicators spend most of their time building observation objects;
+    a card needs only period and value.
+    """
+    indicators = list(
+        queryset.select_related("goal", "subgoal")
+        .only(
+            "code",
+            "name",
+            "name_en",
+            "unit",
+            "unit_label",
+            "decimals",
+            "goal",
+            "subgoal",
+            "baseline_period",
+            "baseline_value",
+            "baseline_is_example",
+            "goal__number",
+            "subgoal__code",
+        )
+        .prefetch_related("targets")
+    )
+    series: dict[int, list[HeadlinePoint]] = defaultdict(list)
+    rows = (
+        Observation.objects.filter(indicator__in=[i.pk for i in indicators], breakdown_dimension="")
+        .order_by("indicator_id", "period_start")
+        .values_list("indicator_id", "period", "value", "status")
+    )
+    for indicator_id, period, value, status in rows:
+        series[indicator_id].append(HeadlinePoint(period, value, status))
+    for indicator in indicators:
+        indicator.headline_observations = series[indicator.pk]  # type: ignore[attr-defined]
+    return indicators
 
 
 @dataclass

@@ -94,7 +94,7 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
     subgoals = list(
         SubGoal.objects.filter(goal=goal).prefetch_related("benefit_objectives").order_by("code")
     )
-    indicators = list(selectors.indicators_with_data(Indicator.objects.filter(goal=goal)))
+    indicators = selectors.indicator_cards_data(Indicator.objects.filter(goal=goal))
     blocks = selectors.initiatives_by_subgoal_and_grouping(
         subgoals, per_grouping=INITIATIVES_PER_GROUPING_ON_GOAL_PAGE
     )
@@ -121,7 +121,7 @@ def subgoal_detail(request: HttpRequest, code: str) -> HttpResponse:
         [subgoal], per_grouping=INITIATIVES_PER_GROUPING_ON_SUBGOAL_PAGE
     )
     initiatives = [i for g in block.groupings for i in g.initiatives]
-    indicators = list(selectors.indicators_with_data(Indicator.objects.filter(subgoal=subgoal)))
+    indicators = selectors.indicator_cards_data(Indicator.objects.filter(subgoal=subgoal))
     return render(
         request,
         "publishing/subgoal_detail.html",

@@ -2,7 +2,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from retning.roadmap.phases import Phase
 
@@ -53,3 +55,41 @@ def query_with(context: Any, **changes: Any) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def phase_tag(label: object, index: int | None) -> str:
+    """A phase with a colour chip; the label says the phase, so colour is never the only cue.
+
+    Written in Python rather than as an included template because roadmap lists draw it per row.
+    """
+    chip = mark_safe('<span class="retning-phase__chip" aria-hidden="true"></span>')  # noqa: S308 - constant markup
+    attrs = format_html(' data-phase="{}"', index) if index else ""
+    return format_html(
+        '<span class="ds-tag retning-phase" data-color="neutral" data-variant="outline"{}>{}{}</span>',
+        attrs,
+        chip,
+        label or gettext("Ukjent fase"),
+    )
+
+
+@register.simple_tag
+def planning_status_tag(status: str) -> str:
+    """Planned is a filled tag; tentative is dashed and says so in words too."""
+    if status == "planned":
+        return format_html(
+            '<span class="ds-tag retning-status retning-status--planned" data-color="accent">{}</span>',
+            gettext("Planlagt"),
+        )
+    if status == "tentative":
+        return format_html(
+            '<span class="ds-tag retning-status retning-status--tentative" data-color="neutral">'
+            '{}<span class="visually-hidden"> ({})</span></span>',
+            gettext("Tentativ"),
+            gettext("tidspunktet er ikke bekreftet"),
+        )
+    if status:
+        return format_html(
+            '<span class="ds-tag retning-status" data-color="neutral">{}</span>', status
+        )
+    return ""
