@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from retning.operations.logging import logging_config
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_str
 
@@ -16,6 +18,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers and container engines probe the app server directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # On by default so "check --deploy" is clean; set SECURE_HSTS_PRELOAD=0 where a subdomain must stay on plain HTTP.
@@ -29,3 +33,7 @@ if MAILERS["default"]["BACKEND"].endswith("console.EmailBackend"):  # noqa: F405
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
 if env_bool("BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Log collectors read one JSON object per line; LOG_FORMAT=text switches back.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
