@@ -83,6 +83,8 @@ for _name in (
     "actors.delete_organisation",
     "roadmap.add_initiative",
     "roadmap.delete_initiative",
+    # Owners decide which reporters may edit an initiative, so reporters cannot change them.
+    "roadmap.change_initiative_owners",
     "accounts.manage_users",
     "accounts.view_changelog",
 ):

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP  # type: ignore[attr-defined]
 
+from retning.operations.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "mozilla_django_oidc",
+    # For the API docs: Swagger UI from ninja's own static files, not a CDN (the CSP allows 'self').
+    "ninja",
     "retning.accounts",
     "retning.actors",
     "retning.strategy",
@@ -54,9 +58,12 @@ INSTALLED_APPS = [
     "retning.dataset",
     "retning.editing",
     "retning.publishing",
+    "retning.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response (redirects and static files too) carries the request id.
+    "retning.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "retning.publishing.context_processors.data_language",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -104,6 +112,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers continue while a write (an import) is in progress.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# A PostgreSQL read replica (hot standby) for read-only traffic; see retning/operations/db_router.py.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "0")),
+    )
+    # Tests have one database: the replica alias reads the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["retning.operations.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,7 +144,10 @@ AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env_str("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders that template with the time the lockout ends and a Retry-After header.
+AXES_LOCKOUT_CALLABLE = "retning.accounts.views.locked_out"
 
 # Single sign-on with any OpenID Connect provider (HelseID, ID-porten, Entra ID ...).
 OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID"))
@@ -140,8 +160,17 @@ OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
 OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")  # when set, the ID token's `iss` must equal it
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)  # HelseID and ID-porten require PKCE
+# Seconds to wait for the provider; a stalled provider must not hang a worker.
+OIDC_TIMEOUT = float(env_str("OIDC_TIMEOUT", "10"))
+# The /oidc/ URLs always exist; these views answer 404 while OIDC_ENABLED is off.
+OIDC_AUTHENTICATE_CLASS = "retning.accounts.oidc.ProviderSignInView"
+OIDC_CALLBACK_CLASS = "retning.accounts.oidc.ProviderCallbackView"
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("retning.accounts.oidc.RetningOIDCBackend")
+# The text of the single sign-on button on the login page.
+RETNING_OIDC_LABEL = env_str("RETNING_OIDC_LABEL", "Logg inn med virksomhetens pålogging")
 # The claim that carries the user's organisation number(s); matched against Organisation.org_number.
 RETNING_OIDC_ORGNR_CLAIM = env_str("RETNING_OIDC_ORGNR_CLAIM", "orgnr")
 # Organisations from the claim make the user a reporter for them, unless this is off.
@@ -214,9 +243,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Upper bound on an uploaded roadmap or data file, in bytes.
 RETNING_MAX_IMPORT_BYTES = int(env_str("RETNING_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One JSON object per line (LOG_FORMAT=json, the production default) or readable text.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
