@@ -5,6 +5,7 @@ checks, inside a locked transaction, that nobody saved in between. If someone di
 written and the caller gets the current record to show side by side with the user's own.
 """
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -25,14 +26,26 @@ class RecordGone(Exception):
 
 
 def versioned_save[V: Versioned](
-    instance: V, *, expected_version: int, user: Any = None, reason: str = ""
+    instance: V,
+    *,
+    expected_version: int,
+    user: Any = None,
+    reason: str = "",
+    m2m: Mapping[str, Iterable[Any]] | None = None,
 ) -> V:
-    """Save ``instance`` (already changed in memory) if its stored version is still the expected one."""
+    """Save ``instance`` (already changed in memory) if its stored version is still the expected one.
+
+    ``m2m`` sets many-to-many relations in the same transaction, before the save, so that the save's
+    one history record holds them; otherwise simple-history writes a record for every add and remove.
+    """
     model: type[models.Model] = type(instance)
     with transaction.atomic():
         stored = (
             model._default_manager.select_for_update()
             .filter(pk=instance.pk)
+            # No default ordering: its joins (Initiative orders by grouping, a nullable FK) make
+            # PostgreSQL refuse FOR UPDATE on the nullable side of an outer join.
+            .order_by()
             .values_list("version", flat=True)
             .first()
         )
@@ -45,16 +58,47 @@ def versioned_save[V: Versioned](
             instance._history_user = user  # type: ignore[attr-defined]
         if reason:
             instance._change_reason = reason  # type: ignore[attr-defined]
+        if m2m:
+            _set_m2m_without_history(instance, m2m)
         instance.save()
     return instance
 
 
-def versioned_delete[V: Versioned](instance: V, *, expected_version: int, user: Any = None) -> None:
+def _set_m2m_without_history(instance: models.Model, m2m: Mapping[str, Iterable[Any]]) -> None:
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+
+
+def versioned_create[V: Versioned](instance: V, *, user: Any = None, reason: str = "") -> V:
+    """Save a new record, with the same history bookkeeping as ``versioned_save``.
+
+    A new record cannot be stale, but creating it here keeps who and why in its history.
+    """
+    if user is not None:
+        instance._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+    with transaction.atomic():
+        instance.save()
+    return instance
+
+
+def versioned_delete[V: Versioned](
+    instance: V, *, expected_version: int, user: Any = None, reason: str = ""
+) -> None:
+    """Delete ``instance`` if nobody saved it after the version the user saw."""
     model: type[models.Model] = type(instance)
     with transaction.atomic():
         stored = (
             model._default_manager.select_for_update()
             .filter(pk=instance.pk)
+            # No default ordering: its joins (Initiative orders by grouping, a nullable FK) make
+            # PostgreSQL refuse FOR UPDATE on the nullable side of an outer join.
+            .order_by()
             .values_list("version", flat=True)
             .first()
         )
@@ -64,4 +108,6 @@ def versioned_delete[V: Versioned](instance: V, *, expected_version: int, user: 
             raise StaleVersion(model._default_manager.get(pk=instance.pk))  # type: ignore[arg-type]
         if user is not None:
             instance._history_user = user  # type: ignore[attr-defined]
+        if reason:
+            instance._change_reason = reason  # type: ignore[attr-defined]
         instance.delete()

@@ -1,3 +1,27 @@
+from django.urls import path
+
+from . import views
+
 app_name = "editing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("endringslogg/", views.changelog, name="changelog"),
+    path("mal/<int:number>/", views.goal_edit, name="goal_edit"),
+    path("delmal/<str:code>/", views.subgoal_edit, name="subgoal_edit"),
+    path("indikatorer/<str:code>/", views.indicator_edit, name="indicator_edit"),
+    path("indikatorer/<str:code>/malinger/", views.observation_list, name="observation_list"),
+    path("indikatorer/<str:code>/malinger/ny/", views.observation_add, name="observation_add"),
+    path(
+        "indikatorer/<str:code>/malinger/<int:pk>/",
+        views.observation_edit,
+        name="observation_edit",
+    ),
+    path(
+        "indikatorer/<str:code>/malinger/<int:pk>/slett/",
+        views.observation_delete,
+        name="observation_delete",
+    ),
+    path("veikart/<str:external_id>/", views.initiative_edit, name="initiative_edit"),
+    path("veikart/<str:external_id>/ny-leveranse/", views.delivery_row, name="delivery_row"),
+    path("aktorer/<slug:slug>/", views.organisation_edit, name="organisation_edit"),
+]
