@@ -42,6 +42,10 @@ lock:
 	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes --no-header -o requirements/base.lock
 	uv pip compile pyproject.toml --extra test --python-version 3.12 --generate-hashes --no-header -o requirements/test.lock
 
-# Recompile translations after editing retning/locale/en/LC_MESSAGES/django.po (needs gettext).
-messages:
-	cd retning && ../$(BIN)/django-admin makemessages -l en --no-obsolete && ../$(BIN)/django-admin compilemessages
+# Update the one English catalogue (retning/locale/en/LC_MESSAGES/django.po) from the source and
+# compile it. Translate the new or changed entries in django.po, then run it again to compile.
+# Run from retning/ so that every app's strings land in that catalogue. Needs GNU gettext.
+messages: install
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext: apt-get install gettext"; exit 1; }
+	cd retning && ../$(BIN)/retning makemessages --locale en --no-obsolete --ignore '*/tests/*'
+	cd retning && ../$(BIN)/retning compilemessages --locale en

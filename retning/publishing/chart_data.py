@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from retning.indicators.models import Indicator, Observation, Target
 from retning.indicators.periods import parse_period
-from retning.roadmap.models import Initiative
+from retning.roadmap.models import PHASE_LABELS, Initiative
 from retning.roadmap.phases import Phase
 
 from . import charts
@@ -65,7 +65,7 @@ def indicator_chart_svg(
             )
         )
     data = charts.IndicatorChartData(
-        title=indicator.name,
+        title=(lang.startswith("en") and indicator.name_en) or indicator.name,
         unit=indicator.unit_label or indicator.unit,
         decimals=indicator.decimals,
         points=points,
@@ -79,7 +79,10 @@ def indicator_chart_svg(
 
 
 def phase_bar_svg(rows: Sequence[tuple[int | None, int]], *, id_prefix: str, title: str) -> str:
-    labelled = [(Phase(phase).label if phase else _("Ukjent fase"), count) for phase, count in rows]
+    labelled = [
+        (str(PHASE_LABELS[Phase(phase)]) if phase else _("Ukjent fase"), count)
+        for phase, count in rows
+    ]
     return charts.phase_distribution_bar(
         labelled,
         id_prefix=id_prefix,

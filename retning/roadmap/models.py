@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from retning.lib.models import Versioned
@@ -12,7 +13,30 @@ from retning.lib.text import search_key
 
 from .phases import Phase, PhaseRange
 
-PHASE_CHOICES = [(phase.value, phase.label) for phase in Phase]
+# The pure phases module names the phases in bokmål only; these marks put the names in the
+# translation catalogue. The short names are what a range such as "Utvikling – innføring" uses.
+PHASE_LABELS = {
+    Phase.CONCEPT: _("Konsept"),
+    Phase.DEVELOPMENT: _("Utvikling og begrenset utprøving"),
+    Phase.ADAPTATION: _("Tilpasning og utvidet utprøving"),
+    Phase.IMPLEMENTATION: _("Innføring"),
+    Phase.IN_USE: _("I bruk"),
+}
+PHASE_SHORT_LABELS = {
+    Phase.CONCEPT: _("Konsept"),
+    Phase.DEVELOPMENT: pgettext_lazy("veikartfase", "Utvikling"),  # not the indicator heading
+    Phase.ADAPTATION: _("Tilpasning"),
+    Phase.IMPLEMENTATION: _("Innføring"),
+    Phase.IN_USE: _("I bruk"),
+}
+PHASE_CHOICES = [(phase.value, PHASE_LABELS[phase]) for phase in Phase]
+
+
+def phase_range_label(phases: PhaseRange) -> str:
+    """The range in the active language, written like ``str(PhaseRange)`` writes it in bokmål."""
+    if phases.is_single:
+        return str(PHASE_LABELS[phases.first])
+    return f"{PHASE_SHORT_LABELS[phases.first]} – {str(PHASE_SHORT_LABELS[phases.last]).lower()}"
 
 
 class RoadmapVersion(models.Model):

@@ -198,3 +198,14 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+
+
+def test_norwegian_only_data_is_marked_as_norwegian_on_english_pages(
+    seeded: None, client: Client
+) -> None:
+    goal = Goal.objects.get(number=1)
+    english = client.get("/en/mal/1/").content.decode()
+    norwegian = client.get("/mal/1/").content.decode()
+    client.get("/")  # leave the test client in Norwegian for the tests after this one
+    assert f' lang="nb">{goal.description}' in english
+    assert f' lang="nb">{goal.description}' not in norwegian

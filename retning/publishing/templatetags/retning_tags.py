@@ -6,7 +6,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from retning.roadmap.phases import Phase
+from retning.roadmap.models import PHASE_LABELS, phase_range_label
+from retning.roadmap.phases import Phase, PhaseRange
 
 register = template.Library()
 
@@ -40,7 +41,15 @@ def number(value: Decimal | float | int | None, decimals: int = 0) -> str:
 def phase_label(index: int | None) -> str:
     if not index:
         return ""
-    return Phase(index).label
+    return str(PHASE_LABELS[Phase(index)])
+
+
+@register.filter
+def phase_text(value: object) -> object:
+    """A phase range in the page's language; anything else (a label, None) is left as it is."""
+    if isinstance(value, PhaseRange):
+        return phase_range_label(value)
+    return value
 
 
 @register.simple_tag(takes_context=True)
@@ -69,7 +78,7 @@ def phase_tag(label: object, index: int | None) -> str:
         '<span class="ds-tag retning-phase" data-color="neutral" data-variant="outline"{}>{}{}</span>',
         attrs,
         chip,
-        label or gettext("Ukjent fase"),
+        phase_text(label) or gettext("Ukjent fase"),
     )
 
 
