@@ -78,6 +78,8 @@ for _name in (
     "indicators.change_indicator",
     "indicators.delete_indicator",
     "indicators.change_target",
+    "indicators.override_assessment",
+    "indicators.change_importmapping",
     "actors.add_organisation",
     "actors.change_organisation",
     "actors.delete_organisation",

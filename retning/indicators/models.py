@@ -1,5 +1,7 @@
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -83,6 +85,35 @@ class Indicator(Versioned):
         _("utgangsverdi"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     baseline_is_example = models.BooleanField(_("utgangsverdien er eksempeldata"), default=False)
+
+    # How progress toward the target is assessed (see indicators/assessment.py and the
+    # methodology page). Thresholds are those of the SDG progress assessment unless changed.
+    class AssessmentMethod(models.TextChoices):
+        CAGR_RATIO = "cagr_ratio", _("Forholdstall for årlig vekst (CAGR)")
+        LINEAR_TRAJECTORY = "linear_trajectory", _("Lineær bane mot målet")
+
+    assessment_method = models.CharField(
+        _("vurderingsmetode"),
+        max_length=20,
+        choices=AssessmentMethod.choices,
+        default=AssessmentMethod.CAGR_RATIO,
+    )
+    threshold_on_track = models.DecimalField(
+        _("terskel: i rute"), max_digits=6, decimal_places=4, default=Decimal("0.95")
+    )
+    threshold_acceleration = models.DecimalField(
+        _("terskel: trenger mer fart"), max_digits=6, decimal_places=4, default=Decimal("0.6")
+    )
+    threshold_limited = models.DecimalField(
+        _("terskel: begrenset framgang"), max_digits=6, decimal_places=4, default=Decimal("0")
+    )
+    linear_tolerance = models.DecimalField(
+        _("toleranse for lineær bane"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0.05"),
+        help_text=_("Andel av den planlagte endringen som regnes som i rute."),
+    )
     search_text = models.TextField(editable=False, blank=True)
     history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_text"])
 
@@ -172,6 +203,7 @@ class Observation(Versioned):
         APPROXIMATE = "approximate", _("Omtrentlig verdi")
         PROVISIONAL = "provisional", _("Foreløpig tall")
         NOT_AVAILABLE = "not_available", _("Tall finnes ikke eller er ikke tilgjengelig")
+        NOT_APPLICABLE = "not_applicable", _("Kan ikke forekomme")
         CONFIDENTIAL = "confidential", _("Skjermet")
 
     indicator = models.ForeignKey(
@@ -189,6 +221,15 @@ class Observation(Versioned):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
     source = models.CharField(_("kilde"), max_length=300, blank=True)
     note = models.TextField(_("merknad"), blank=True)
+    # The import that last wrote this value: history then tells who, when and from which file.
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="observations",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -215,6 +256,7 @@ class Observation(Versioned):
     def clean(self) -> None:
         if self.value is None and self.status not in {
             self.Status.NOT_AVAILABLE,
+            self.Status.NOT_APPLICABLE,
             self.Status.CONFIDENTIAL,
         }:
             raise ValidationError(
@@ -224,3 +266,102 @@ class Observation(Versioned):
                     )
                 }
             )
+
+
+class ImportMapping(models.Model):
+    """How one source's files map onto an indicator, saved so the next import asks nothing."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("målindikator"), on_delete=models.CASCADE, related_name="mappings"
+    )
+    source_name = models.CharField(
+        _("kilde"), max_length=200, help_text=_("For eksempel «SSB tabell 12345».")
+    )
+    file_format = models.CharField(_("filformat"), max_length=20)
+    mapping = models.JSONField(_("oppsett"))
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("endret"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("importoppsett")
+        verbose_name_plural = _("importoppsett")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "source_name"],
+                name="unique_mapping_per_source",
+                violation_error_message=_("Indikatoren har allerede et oppsett for denne kilden."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.source_name}"
+
+
+class ImportBatch(models.Model):
+    """One file imported into an indicator: who, when, and the file's checksum."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("målindikator"), on_delete=models.CASCADE, related_name="imports"
+    )
+    filename = models.CharField(_("filnavn"), max_length=255)
+    sha256 = models.CharField(_("sjekksum (SHA-256)"), max_length=64)
+    file_format = models.CharField(_("filformat"), max_length=20)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importert av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("importert"), auto_now_add=True)
+    created_count = models.PositiveIntegerField(_("nye"), default=0)
+    changed_count = models.PositiveIntegerField(_("endrede"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("uendrede"), default=0)
+
+    class Meta:
+        verbose_name = _("import av målinger")
+        verbose_name_plural = _("importer av målinger")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.filename} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class AssessmentOverride(models.Model):
+    """The secretariat's own judgement of a series, always with a written reason."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("målindikator"),
+        on_delete=models.CASCADE,
+        related_name="assessment_overrides",
+    )
+    breakdown_dimension = models.CharField(_("inndeling"), max_length=40, blank=True)
+    breakdown_value = models.CharField(_("inndelingsverdi"), max_length=120, blank=True)
+    status = models.CharField(_("vurdering"), max_length=30)
+    reason = models.TextField(_("begrunnelse"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overstyrt av"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("overstyrt"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("overstyrt vurdering")
+        verbose_name_plural = _("overstyrte vurderinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "breakdown_dimension", "breakdown_value"],
+                name="one_override_per_series",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_needs_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.status}"
