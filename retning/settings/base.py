@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "retning.editing",
     "retning.publishing",
     "retning.operations",
+    "retning.council",
 ]
 
 MIDDLEWARE = [

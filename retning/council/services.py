@@ -1,0 +1,556 @@
+"""Everything that changes the council model's records goes through these functions.
+
+Each one checks the workflow first and writes inside one transaction, so a refused step leaves
+nothing half done. Errors meant for the user are ``ValidationError`` with a Norwegian message.
+"""
+
+import datetime
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from retning.actors.models import Organisation
+from retning.editing.services import (
+    RecordGone,
+    versioned_create,
+    versioned_delete,
+    versioned_save,
+)
+from retning.indicators.models import Indicator, Target
+from retning.roadmap.models import Initiative
+from retning.strategy.models import Goal, SubGoal
+
+from . import workflow
+from .defaults import DEFAULT_BODIES
+from .models import (
+    STANDARD_ITEMS,
+    AgendaItem,
+    Body,
+    Case,
+    Decision,
+    EvidenceSnapshot,
+    Meeting,
+    NumberCounter,
+    PlanChange,
+    PlanVersion,
+)
+
+# The parts of the plan a council decision may change.
+PLAN_MODELS: tuple[type[models.Model], ...] = (Goal, SubGoal, Indicator, Target, Initiative)
+
+
+def body_create_defaults() -> list[Body]:
+    """The three bodies of the council model; existing ones are left as they are."""
+    bodies = []
+    for defaults in DEFAULT_BODIES:
+        body, _created = Body.objects.get_or_create(
+            short_name=defaults["short_name"],
+            defaults={key: value for key, value in defaults.items() if key != "short_name"},
+        )
+        bodies.append(body)
+    return bodies
+
+
+def _next_number(*, body: Body, year: int, kind: str) -> int:
+    # The counter row is locked until the caller's transaction ends, so two secretaries
+    # numbering at once get consecutive numbers, never the same one.
+    NumberCounter.objects.get_or_create(body=body, year=year, kind=kind)
+    counter = NumberCounter.objects.select_for_update().get(body=body, year=year, kind=kind)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _locked[M: models.Model](instance: M) -> M:
+    model = type(instance)
+    return model._default_manager.select_for_update().order_by().get(pk=instance.pk)  # type: ignore[return-value]
+
+
+def _transition_meeting(meeting: Meeting, target: str) -> None:
+    try:
+        workflow.check_meeting_transition(meeting.status, target)
+    except workflow.TransitionError as error:
+        raise ValidationError(f"{meeting}: {error}", code="invalid_transition") from error
+
+
+def _transition_case(case: Case, target: str) -> None:
+    try:
+        workflow.check_case_transition(case.status, target)
+    except workflow.TransitionError as error:
+        raise ValidationError(f"«{case.title}»: {error}", code="invalid_transition") from error
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    body: Body,
+    date: datetime.date,
+    place: str = "",
+    video_link: str = "",
+    user: Any = None,
+) -> Meeting:
+    """A planned meeting, numbered within its body and year, with the standard agenda items."""
+    meeting = Meeting(body=body, date=date, place=place, video_link=video_link)
+    meeting.year = date.year
+    meeting.number = _next_number(body=body, year=date.year, kind=NumberCounter.Kind.MEETING)
+    meeting.full_clean()
+    versioned_create(meeting, user=user, reason="Møte opprettet")
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, kind=kind, title=str(kind.label), order=order)
+        for kind, order in STANDARD_ITEMS
+    )
+    return meeting
+
+
+@transaction.atomic
+def case_propose(
+    *,
+    body: Body,
+    title: str,
+    case_type: str,
+    proposed_by: Any = None,
+    organisation: Organisation | None = None,
+    background: str = "",
+    requested_action: str = "",
+    proposed_resolution: str = "",
+    assessment: str = "",
+    is_exempt: bool = False,
+    exemption_basis: str = "",
+    goals: Iterable[Goal] = (),
+    subgoals: Iterable[SubGoal] = (),
+    indicators: Iterable[Indicator] = (),
+    initiatives: Iterable[Initiative] = (),
+) -> Case:
+    case = Case(
+        body=body,
+        title=title,
+        case_type=case_type,
+        proposed_by=proposed_by,
+        proposing_organisation=organisation,
+        background=background,
+        requested_action=requested_action,
+        proposed_resolution=proposed_resolution,
+        assessment=assessment,
+        is_exempt=is_exempt,
+        exemption_basis=exemption_basis.strip(),
+    )
+    case.full_clean()
+    versioned_create(case, user=proposed_by, reason="Sak foreslått")
+    case.goals.set(goals)
+    case.subgoals.set(subgoals)
+    case.indicators.set(indicators)
+    case.initiatives.set(initiatives)
+    return case
+
+
+@transaction.atomic
+def case_schedule(*, case: Case, meeting: Meeting, user: Any = None) -> Case:
+    """Put the case on the meeting's agenda; it gets its number the first time it is scheduled."""
+    case = _locked(case)
+    meeting = _locked(meeting)
+    if case.body_id != meeting.body_id:
+        raise ValidationError(
+            f"Saken «{case.title}» er meldt inn til {case.body}, ikke til {meeting.body}.",
+            code="wrong_body",
+        )
+    if meeting.status != workflow.MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"Innkallingen til {meeting} er allerede sendt; saker kan bare settes på "
+            "sakslisten til planlagte møter.",
+            code="meeting_not_planned",
+        )
+    _transition_case(case, workflow.CaseStatus.SCHEDULED)
+    if case.number is None:
+        case.year = meeting.year
+        case.number = _next_number(body=case.body, year=meeting.year, kind=NumberCounter.Kind.CASE)
+    case.meeting = meeting
+    case.status = workflow.CaseStatus.SCHEDULED
+    return versioned_save(
+        case,
+        expected_version=case.version,
+        user=user,
+        reason=f"{case.label} satt på sakslisten til {meeting}",
+    )
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, user: Any = None) -> Case:
+    """Withdraw the case. Its number stays with it and is not given to another case."""
+    case = _locked(case)
+    _transition_case(case, workflow.CaseStatus.WITHDRAWN)
+    if case.meeting and case.meeting.status not in {
+        workflow.MeetingStatus.PLANNED,
+        workflow.MeetingStatus.CONVENED,
+    }:
+        raise ValidationError(
+            f"{case.label} kan ikke trekkes etter at {case.meeting} er avholdt.",
+            code="meeting_held",
+        )
+    case.status = workflow.CaseStatus.WITHDRAWN
+    return versioned_save(case, expected_version=case.version, user=user, reason="Sak trukket")
+
+
+def _indicator_evidence(indicator: Indicator) -> dict[str, Any]:
+    latest = (
+        indicator.observations.filter(breakdown_dimension="")
+        .order_by("-period_start")
+        .values("period", "value", "status")
+        .first()
+    )
+    return {
+        "id": indicator.pk,
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": {
+            "period": indicator.baseline_period,
+            "value": indicator.baseline_value,
+            "is_example": indicator.baseline_is_example,
+        },
+        "latest": latest,
+        "targets": list(
+            indicator.targets.order_by("period").values("period", "value", "is_example")
+        ),
+    }
+
+
+def _initiative_evidence(initiative: Initiative) -> dict[str, Any]:
+    return {
+        "id": initiative.pk,
+        "external_id": initiative.external_id,
+        "title": initiative.title,
+        "phase_first": initiative.phase_first,
+        "phase_last": initiative.phase_last,
+        "planning_status": initiative.planning_status,
+        "start_date": initiative.start_date,
+        "end_date": initiative.end_date,
+    }
+
+
+def case_evidence(case: Case) -> dict[str, Any]:
+    """The current state of everything the case links to, as plain JSON-ready data."""
+    data = {
+        "goals": [
+            {"id": goal.pk, "number": goal.number, "title": goal.title}
+            for goal in case.goals.order_by("number")
+        ],
+        "subgoals": [
+            {"id": subgoal.pk, "code": subgoal.code, "title": subgoal.title}
+            for subgoal in case.subgoals.order_by("code")
+        ],
+        "indicators": [_indicator_evidence(i) for i in case.indicators.order_by("code")],
+        "initiatives": [_initiative_evidence(i) for i in case.initiatives.order_by("external_id")],
+    }
+    # A round trip through the encoder stores decimals and dates exactly as they will be read back.
+    return _to_json(data)
+
+
+@transaction.atomic
+def meeting_convene(*, meeting: Meeting, user: Any = None) -> Meeting:
+    """Send the notice: freeze the evidence for every case on the agenda, then mark it convened."""
+    meeting = _locked(meeting)
+    _transition_meeting(meeting, workflow.MeetingStatus.CONVENED)
+    now = timezone.now()
+    for case in meeting.cases.filter(status=workflow.CaseStatus.SCHEDULED):
+        EvidenceSnapshot.objects.create(
+            case=case, meeting=meeting, taken_at=now, data=case_evidence(case)
+        )
+    meeting.status = workflow.MeetingStatus.CONVENED
+    meeting.convened_at = now
+    return versioned_save(
+        meeting, expected_version=meeting.version, user=user, reason="Innkalling sendt"
+    )
+
+
+@transaction.atomic
+def meeting_hold(*, meeting: Meeting, user: Any = None) -> Meeting:
+    meeting = _locked(meeting)
+    _transition_meeting(meeting, workflow.MeetingStatus.HELD)
+    meeting.status = workflow.MeetingStatus.HELD
+    return versioned_save(
+        meeting, expected_version=meeting.version, user=user, reason="Møtet holdt"
+    )
+
+
+@transaction.atomic
+def meeting_minutes_write(
+    *, meeting: Meeting, text: str, expected_version: int, user: Any = None
+) -> Meeting:
+    """Save the draft minutes; approved minutes are locked."""
+    if Meeting.objects.filter(
+        pk=meeting.pk, status=workflow.MeetingStatus.MINUTES_APPROVED
+    ).exists():
+        raise ValidationError(
+            f"Referatet fra {meeting} er godkjent og kan ikke endres.", code="minutes_locked"
+        )
+    meeting.minutes = text
+    return versioned_save(
+        meeting, expected_version=expected_version, user=user, reason="Referat skrevet"
+    )
+
+
+@dataclass(frozen=True)
+class PlanChangeRequest:
+    """A plan change as a decision states it.
+
+    ``change``: set ``field_name`` of ``target`` to ``new_value``. ``add``: create a ``model``
+    record from the ``new_value`` mapping of field names to values. ``retire``: delete ``target``.
+    """
+
+    kind: str
+    target: models.Model | None = None
+    model: type[models.Model] | None = None
+    field_name: str = ""
+    new_value: Any = None
+
+
+def _plan_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    label = model._meta.verbose_name
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist as error:
+        raise ValidationError(f"{label} har ikke feltet «{name}».", code="no_field") from error
+    if (
+        not isinstance(model_field, models.Field)
+        or model_field.many_to_many
+        or model_field.primary_key
+        or not model_field.editable
+        or name == "version"
+    ):
+        raise ValidationError(
+            f"Feltet «{name}» på {label} kan ikke endres ved vedtak.", code="field_not_editable"
+        )
+    return model_field
+
+
+def _to_json(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _field_value(model_field: "models.Field[Any, Any]", value: Any) -> Any:
+    """The stored form of a value given in a decision (JSON), e.g. "12.50" → Decimal."""
+    try:
+        return model_field.to_python(value)
+    except ValidationError as error:
+        raise ValidationError(
+            f"Verdien {value!r} passer ikke i feltet «{model_field.verbose_name}»: "
+            f"{' '.join(error.messages)}",
+            code="bad_value",
+        ) from error
+
+
+def _record_values(instance: models.Model) -> dict[str, Any]:
+    return _to_json(
+        {
+            f.name: getattr(instance, f.attname)
+            for f in instance._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name != "version"
+        }
+    )
+
+
+def _plan_change(decision: Decision, order: int, request: PlanChangeRequest) -> PlanChange:
+    kind = PlanChange.Kind(request.kind)
+    model = type(request.target) if request.target is not None else request.model
+    if model not in PLAN_MODELS:
+        raise ValidationError(
+            "Et vedtak kan bare endre mål, delmål, målindikatorer, målverdier og initiativer.",
+            code="not_a_plan_model",
+        )
+    change = PlanChange(
+        decision=decision,
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(model),
+        order=order,
+    )
+    if kind == PlanChange.Kind.ADD:
+        if not isinstance(request.new_value, Mapping):
+            raise ValidationError("Et nytt objekt trenger verdier for feltene sine.", code="add")
+        for name, value in request.new_value.items():
+            _field_value(_plan_field(model, name), value)
+        change.new_value = _to_json(dict(request.new_value))
+        return change
+    if request.target is None or request.target.pk is None:
+        raise ValidationError("Endringen mangler objektet den gjelder.", code="no_target")
+    change.object_id = request.target.pk
+    if kind == PlanChange.Kind.RETIRE:
+        change.old_value = _record_values(request.target)
+        return change
+    model_field = _plan_field(model, request.field_name)
+    _field_value(model_field, request.new_value)
+    change.field_name = request.field_name
+    change.old_value = _to_json(getattr(request.target, model_field.attname))
+    change.new_value = _to_json(request.new_value)
+    return change
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    case: Case,
+    text: str,
+    changes: Sequence[PlanChangeRequest] = (),
+    user: Any = None,
+) -> Decision:
+    """Record what the body decided in the case. Plan changes wait for the approved minutes."""
+    case = _locked(case)
+    meeting = case.meeting
+    if meeting is None or case.status != workflow.CaseStatus.SCHEDULED:
+        raise ValidationError(
+            f"«{case.title}» står ikke på sakslisten til noe møte og kan ikke få vedtak.",
+            code="not_scheduled",
+        )
+    if meeting.status != workflow.MeetingStatus.HELD:
+        raise ValidationError(
+            f"Vedtak i {case.label} kan registreres når {meeting} er avholdt og før "
+            "referatet er godkjent.",
+            code="meeting_not_held",
+        )
+    if not text.strip():
+        raise ValidationError(f"Skriv vedtaksteksten for {case.label}.", code="no_text")
+    decision = Decision.objects.create(case=case, meeting=meeting, text=text, recorded_by=user)
+    PlanChange.objects.bulk_create(
+        _plan_change(decision, order, request) for order, request in enumerate(changes)
+    )
+    _transition_case(case, workflow.CaseStatus.DECIDED)
+    case.status = workflow.CaseStatus.DECIDED
+    versioned_save(case, expected_version=case.version, user=user, reason="Vedtak registrert")
+    return decision
+
+
+def _change_label(change: PlanChange) -> str:
+    model = change.content_type.model_class()
+    name = model._meta.verbose_name if model else change.content_type.model
+    return f"{change.decision.case.label} ({name} {change.object_id or 'ny'})"
+
+
+def _conflict_key(change: PlanChange) -> workflow.ProposedChange:
+    model = change.content_type.model_class()
+    assert model is not None
+    if change.kind == PlanChange.Kind.CHANGE:
+        value = _field_value(_plan_field(model, change.field_name), change.new_value)
+        field_name = change.field_name
+    else:
+        # Retiring an object clashes with any other change to it; adds cannot clash.
+        value, field_name = change.kind, workflow.WHOLE_OBJECT
+    target = (change.content_type_id, change.object_id or f"ny-{change.pk}")
+    return workflow.ProposedChange(target, field_name, value, _change_label(change))
+
+
+def _errors(instance: models.Model) -> dict[str, list[str]]:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def _apply(change: PlanChange, *, user: Any, reason: str) -> None:
+    model = change.content_type.model_class()
+    assert model is not None
+    try:
+        if change.kind == PlanChange.Kind.ADD:
+            instance = model(
+                **{
+                    _plan_field(model, name).attname: _field_value(_plan_field(model, name), v)
+                    for name, v in (change.new_value or {}).items()
+                }
+            )
+            instance.full_clean()
+            versioned_create(instance, user=user, reason=reason)  # type: ignore[type-var]
+            change.object_id = instance.pk
+            return
+        instance = model._default_manager.get(pk=change.object_id)
+        if change.kind == PlanChange.Kind.RETIRE:
+            change.old_value = _record_values(instance)
+            versioned_delete(instance, expected_version=instance.version, user=user, reason=reason)  # type: ignore[attr-defined,type-var]
+            return
+        model_field = _plan_field(model, change.field_name)
+        # The value replaced is the one in the database now, which may differ from what the
+        # decision saw if someone edited the record since.
+        change.old_value = _to_json(getattr(instance, model_field.attname))
+        errors_before = _errors(instance)
+        setattr(instance, model_field.attname, _field_value(model_field, change.new_value))
+        # Imported records are sometimes already inconsistent (see Initiative.import_warnings);
+        # only problems this change introduces should stop it.
+        introduced = {
+            name: messages
+            for name, messages in _errors(instance).items()
+            if errors_before.get(name) != messages
+        }
+        if introduced:
+            raise ValidationError(introduced)
+        versioned_save(instance, expected_version=instance.version, user=user, reason=reason)  # type: ignore[attr-defined,type-var]
+    except (ObjectDoesNotExist, RecordGone) as error:
+        raise ValidationError(
+            f"{_change_label(change)}: objektet finnes ikke lenger.", code="gone"
+        ) from error
+    except ValidationError as error:
+        raise ValidationError(
+            f"{_change_label(change)} kan ikke innføres: {' '.join(error.messages)}",
+            code="invalid_change",
+        ) from error
+
+
+def _plan_version_label(year: int) -> str:
+    prefix = workflow.plan_version_label(year, 0)[:-1]
+    taken = PlanVersion.objects.filter(label__startswith=prefix).count()
+    return workflow.plan_version_label(year, taken + 1)
+
+
+@transaction.atomic
+def minutes_approve(
+    *, meeting: Meeting, minutes: str | None = None, user: Any = None
+) -> PlanVersion | None:
+    """Approve the minutes, lock them, and carry out every plan change the meeting decided.
+
+    All changes are checked for conflicts before any is applied, and all are applied in one
+    transaction: either the whole meeting's decisions enter the plan, or none do. Returns the
+    new plan version, or None if the decisions changed nothing in the plan.
+    """
+    meeting = _locked(meeting)
+    _transition_meeting(meeting, workflow.MeetingStatus.MINUTES_APPROVED)
+    changes = list(
+        PlanChange.objects.filter(decision__meeting=meeting, applied_in__isnull=True)
+        .select_related("decision__case__body", "content_type")
+        .order_by("decision__case__number", "order", "pk")
+    )
+    conflicts = workflow.find_conflicts(_conflict_key(change) for change in changes)
+    if conflicts:
+        raise ValidationError(
+            [f"Referatet fra {meeting} kan ikke godkjennes fordi vedtakene er motstridende:"]
+            + conflicts,
+            code="conflict",
+        )
+    version = None
+    if changes:
+        version = PlanVersion.objects.create(
+            label=_plan_version_label(meeting.year),
+            kind=PlanVersion.Kind.COUNCIL_DECISION,
+            meeting=meeting,
+        )
+        retired: set[tuple[int, int | None]] = set()
+        for change in changes:
+            case = change.decision.case
+            key = (change.content_type_id, change.object_id)
+            # Two decisions may both retire the same object; it can only be deleted once.
+            if change.kind != PlanChange.Kind.RETIRE or key not in retired:
+                _apply(change, user=user, reason=f"Vedtak {case.label} i {case.body.short_name}")
+            if change.kind == PlanChange.Kind.RETIRE:
+                retired.add(key)
+            change.applied_in = version
+            change.save(update_fields=["applied_in", "object_id", "old_value"])
+        version.decisions.set({change.decision for change in changes})
+    if minutes is not None:
+        meeting.minutes = minutes
+    meeting.status = workflow.MeetingStatus.MINUTES_APPROVED
+    meeting.minutes_approved_at = timezone.now()
+    versioned_save(meeting, expected_version=meeting.version, user=user, reason="Referat godkjent")
+    return version
