@@ -55,6 +55,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "createObservation": _INDICATOR_DATA,
     "patchObservation": _INDICATOR_DATA,
     "deleteObservation": _INDICATOR_DATA,
+    "importObservations": _INDICATOR_DATA,
     "patchTarget": _SECRETARIAT_ONLY,
     "patchGoal": _SECRETARIAT_ONLY,
     "patchSubGoal": _SECRETARIAT_ONLY,
@@ -110,6 +111,18 @@ REQUESTS: dict[str, Callable[[World], tuple[str, dict[str, Any] | None]]] = {
         {"version": w.observation.version, "note": "Rettet"},
     ),
     "deleteObservation": lambda w: (f"{_observation(w)}?version={w.observation.version}", None),
+    "importObservations": lambda w: (
+        f"{API}/indicators/{w.indicator.code}/imports?filename=tilgang.json",
+        {
+            "version": "2.0",
+            "class": "dataset",
+            "id": ["Tid"],
+            "size": [1],
+            "role": {"time": ["Tid"]},
+            "dimension": {"Tid": {"category": {"index": ["2031"]}}},
+            "value": [1],
+        },
+    ),
     "patchTarget": _target_request,
     "patchGoal": lambda w: (f"{API}/goals/{w.goal.number}", {"version": 1, "title": "Nytt mål"}),
     "patchSubGoal": lambda w: (
