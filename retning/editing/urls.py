@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import imports, overrides, views
 
 app_name = "editing"
 
@@ -20,6 +20,22 @@ urlpatterns = [
         "indikatorer/<str:code>/malinger/<int:pk>/slett/",
         views.observation_delete,
         name="observation_delete",
+    ),
+    path("indikatorer/<str:code>/import/", imports.import_upload, name="import_upload"),
+    path(
+        "indikatorer/<str:code>/import/<str:token>/",
+        imports.import_preview,
+        name="import_preview",
+    ),
+    path(
+        "indikatorer/<str:code>/import/<str:token>/oppsett/",
+        imports.import_mapping,
+        name="import_mapping",
+    ),
+    path(
+        "indikatorer/<str:code>/vurdering/",
+        overrides.assessment_override,
+        name="assessment_override",
     ),
     path("veikart/<str:external_id>/", views.initiative_edit, name="initiative_edit"),
     path("veikart/<str:external_id>/ny-leveranse/", views.delivery_row, name="delivery_row"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "publishing"
 
@@ -9,8 +9,18 @@ urlpatterns = [
     path("mal/<int:number>/", views.goal_detail, name="goal_detail"),
     path("delmal/<str:code>/", views.subgoal_detail, name="subgoal_detail"),
     path("indikatorer/", views.indicator_list, name="indicator_list"),
+    path("indikatorer/eksport.csv", indicator_views.export_csv, name="export_csv"),
+    path("indikatorer/eksport.xlsx", indicator_views.export_xlsx, name="export_xlsx"),
+    path("indikatorer/eksport.json", indicator_views.export_jsonstat, name="export_jsonstat"),
     path("indikatorer/<str:code>/", views.indicator_detail, name="indicator_detail"),
-    path("indikatorer/<str:code>/data.csv", views.indicator_csv, name="indicator_csv"),
+    path("indikatorer/<str:code>/data.csv", indicator_views.indicator_csv, name="indicator_csv"),
+    path("indikatorer/<str:code>/data.xlsx", indicator_views.indicator_xlsx, name="indicator_xlsx"),
+    path(
+        "indikatorer/<str:code>/data.json",
+        indicator_views.indicator_jsonstat,
+        name="indicator_jsonstat",
+    ),
+    path("metode/", indicator_views.methodology, name="methodology"),
     path("veikart/", views.roadmap, name="roadmap"),
     path("veikart/<str:external_id>/", views.initiative_detail, name="initiative_detail"),
     path("aktorer/", views.organisation_list, name="organisation_list"),

@@ -1,6 +1,5 @@
 """Public pages. Views stay thin: selectors read, chart_data draws, templates present."""
 
-import csv
 from collections import defaultdict
 
 from django.core.paginator import Paginator
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from retning.actors.models import Organisation
 from retning.alignment.models import RelatedDocument
+from retning.indicators import selectors as indicator_selectors
 from retning.indicators.models import Indicator
 from retning.roadmap.models import Initiative
 from retning.strategy.models import SubGoal, Theme
 
-from . import chart_data, selectors
+from . import chart_data, indicator_views, selectors
 from .filters import RoadmapFilterForm
 
 ROADMAP_PAGE_SIZE = 50
@@ -75,7 +75,11 @@ def _indicator_cards(
 def home(request: HttpRequest) -> HttpResponse:
     strategy = selectors.strategy_get()
     summaries = selectors.goal_summaries(strategy)
+    rollups = indicator_selectors.rollups_by_goal(summary.goal.pk for summary in summaries)
     for summary in summaries:
+        summary.assessment_rollup = indicator_views.present_rollup(  # type: ignore[attr-defined]
+            rollups[summary.goal.pk], _lang()[:2]
+        )
         summary.phase_svg = chart_data.phase_bar_svg(  # type: ignore[attr-defined]
             summary.phases.as_rows(),
             id_prefix=f"goal-{summary.goal.number}-phases",
@@ -106,6 +110,9 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "goal": goal,
             "subgoals": subgoals,
             "indicator_cards": _indicator_cards(indicators, "goal-ind", compact=True),
+            "assessment_rollup": indicator_views.present_rollup(
+                indicator_selectors.rollup_for(Indicator.objects.filter(goal=goal)), _lang()[:2]
+            ),
             "blocks": blocks,
             "per_grouping": INITIATIVES_PER_GROUPING_ON_GOAL_PAGE,
             "crumbs": _crumbs((_("Mål %(n)s") % {"n": goal.number}, None)),
@@ -135,6 +142,10 @@ def subgoal_detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "tentative_count": sum(1 for i in initiatives if i.is_tentative),
             "indicator_cards": _indicator_cards(indicators, "sg-ind", compact=True),
+            "assessment_rollup": indicator_views.present_rollup(
+                indicator_selectors.rollup_for(Indicator.objects.filter(subgoal=subgoal)),
+                _lang()[:2],
+            ),
             "crumbs": _crumbs(
                 (_("Mål %(n)s") % {"n": subgoal.goal.number}, subgoal.goal.get_absolute_url()),
                 (_("Delmål %(code)s") % {"code": subgoal.code}, None),
@@ -176,33 +187,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "indicator": indicator,
             "card": card,
+            **indicator_views.assessment_context(request, indicator, list(indicator.targets.all())),
             "crumbs": _crumbs(
                 (_("Indikatorer"), reverse("publishing:indicator_list")), (indicator.code, None)
             ),
             "nav_active": "indicators",
         },
     )
-
-
-def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator_or_404(code)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.code}.csv"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["indikator", "periode", "verdi", "status", "eksempeldata", "kilde", "merknad"])
-    for observation in indicator.headline_observations:  # type: ignore[attr-defined]
-        writer.writerow(
-            [
-                indicator.code,
-                observation.period,
-                "" if observation.value is None else f"{observation.value.normalize():f}",
-                observation.status,
-                "nei",
-                observation.source,
-                observation.note,
-            ]
-        )
-    return response
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:

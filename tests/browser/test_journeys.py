@@ -106,13 +106,14 @@ def test_a_visitor_goes_from_the_front_page_to_a_goal_a_subgoal_and_an_indicator
         page.get_by_role("link", name="Last ned målingene som CSV").click()
     download = download_info.value
     assert download.suggested_filename == f"{indicator.code}.csv"
-    text = Path(download.path()).read_text(encoding="utf-8")
+    # UTF-8 with a byte order mark and decimal commas, as Excel set to Norwegian expects.
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     header, *lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert header[:3] == ["indikator", "periode", "verdi"]
     assert [(line[0], line[1]) for line in lines] == [
         (indicator.code, o.period) for o in observations
     ]
-    assert [Decimal(line[2]) if line[2] else None for line in lines] == [
+    assert [Decimal(line[2].replace(",", ".")) if line[2] else None for line in lines] == [
         o.value for o in observations
     ]
 

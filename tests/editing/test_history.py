@@ -194,7 +194,8 @@ def test_edit_links_on_an_indicator_page_follow_each_role(scene: Scene, people: 
 
     indicator_url = reverse("editing:indicator_edit", args=[scene.indicator.code])
     data_url = reverse("editing:observation_list", args=[scene.indicator.code])
-    assert links(people.secretariat) == {indicator_url, data_url}
+    override_url = reverse("editing:assessment_override", args=[scene.indicator.code])
+    assert links(people.secretariat) == {indicator_url, data_url, override_url}
     assert links(people.data_steward) == {data_url}
     assert links(people.reporter_own) == {data_url}
     assert links(people.reporter_other) == set()

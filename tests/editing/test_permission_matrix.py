@@ -13,13 +13,14 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from retning.editing.registry import registered_views, registration_of
-from retning.indicators.models import Observation
+from retning.indicators.models import AssessmentOverride, Observation
 
 from .conftest import People, Scene, client_for
 from .html_forms import form_data
 
 ROLES = ("anonymous", "plain", "reporter_own", "reporter_other", "data_steward", "secretariat")
 LOGIN = "login"  # a redirect to the sign-in page
+UNKNOWN_TOKEN = "ingen-slik-opplasting-finnes-her"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], tuple[int | str, ...]] = {
@@ -46,6 +47,16 @@ MATRIX: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("initiative_edit", "POST"):            (LOGIN,   403,  302,  403,    403,    302),
     ("delivery_row", "GET"):                (LOGIN,   403,  200,  403,    403,    200),
     ("delivery_row", "POST"):               (LOGIN,   403,  405,  403,    403,    405),
+    ("assessment_override", "GET"):         (LOGIN,   403,  403,  403,    403,    200),
+    ("assessment_override", "POST"):        (LOGIN,   403,  403,  403,    403,    302),
+    # An upload without a file only shows the form again; the later steps need a staged upload
+    # that belongs to the user, so an unknown token is 404 for those who may import at all.
+    ("import_upload", "GET"):               (LOGIN,   403,  200,  403,    200,    200),
+    ("import_upload", "POST"):              (LOGIN,   403,  200,  403,    200,    200),
+    ("import_preview", "GET"):              (LOGIN,   403,  404,  403,    404,    404),
+    ("import_preview", "POST"):             (LOGIN,   403,  404,  403,    404,    404),
+    ("import_mapping", "GET"):              (LOGIN,   403,  404,  403,    404,    404),
+    ("import_mapping", "POST"):             (LOGIN,   403,  404,  403,    404,    404),
 }
 # fmt: on
 
@@ -64,6 +75,10 @@ def _url(name: str, scene: Scene) -> str:
         "observation_delete": [code, pk],
         "initiative_edit": [scene.initiative.external_id],
         "delivery_row": [scene.initiative.external_id],
+        "assessment_override": [code],
+        "import_upload": [code],
+        "import_preview": [code, UNKNOWN_TOKEN],
+        "import_mapping": [code, UNKNOWN_TOKEN],
     }
     url = reverse(f"editing:{name}", args=args[name])
     return url + "?deliveries-TOTAL_FORMS=1" if name == "delivery_row" else url
@@ -78,6 +93,7 @@ POST_CHANGES: dict[str, dict[str, list[str]]] = {
     "initiative_edit": {"description": ["Beskrivelse fra tilgangstesten."]},
     "observation_add": {"period": ["2029"], "value": ["42"]},
     "observation_edit": {"note": ["Merknad fra tilgangstesten."]},
+    "assessment_override": {"status": ["on_track"], "reason": ["Begrunnelse fra tilgangstesten."]},
 }
 
 
@@ -98,6 +114,11 @@ def _state(name: str, scene: Scene) -> Any:
         "observation_add": lambda: Observation.objects.filter(indicator=scene.indicator).count(),
         "observation_edit": lambda: Observation.objects.get(pk=scene.observation.pk).version,
         "observation_delete": lambda: Observation.objects.filter(pk=scene.observation.pk).exists(),
+        "assessment_override": lambda: list(
+            AssessmentOverride.objects.filter(indicator=scene.indicator).values_list(
+                "status", "reason"
+            )
+        ),
     }
     return readers[name]() if name in readers else None
 

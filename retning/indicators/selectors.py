@@ -1,0 +1,238 @@
+"""Progress assessments read from the database: one per series, and counts per goal or sub-goal.
+
+A series is the observations of one indicator that share a (breakdown_dimension, breakdown_value)
+pair; the headline series has both empty. Each series is judged by ``assessment.assess`` against
+the indicator's final target (the one with the latest period) with the indicator's own method and
+thresholds. The indicator's baseline belongs to the headline series only; a breakdown series starts
+from its own first value. A secretariat override replaces the shown status, while the computed
+result stays available next to it.
+
+Every function here issues a fixed number of queries, whatever the number of indicators or series.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+
+from . import assessment
+from .assessment import Assessment, Status
+from .models import AssessmentOverride, Indicator, Observation, Target
+from .periods import parse_period
+
+type SeriesKey = tuple[str, str]
+
+HEADLINE: SeriesKey = ("", "")
+# Shown in this order in roll-ups: best first, "cannot be assessed" last.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.TARGET_MET,
+    Status.ON_TRACK,
+    Status.NEEDS_ACCELERATION,
+    Status.LIMITED_PROGRESS,
+    Status.DETERIORATION,
+    Status.CANNOT_ASSESS,
+)
+
+
+class SeriesRow(NamedTuple):
+    period: str
+    value: Decimal | None
+    status: str
+
+
+@dataclass(frozen=True)
+class SeriesAssessment:
+    indicator_id: int
+    breakdown_dimension: str
+    breakdown_value: str
+    rows: tuple[SeriesRow, ...]
+    computed: Assessment
+    override: AssessmentOverride | None = None
+
+    @property
+    def key(self) -> SeriesKey:
+        return (self.breakdown_dimension, self.breakdown_value)
+
+    @property
+    def is_headline(self) -> bool:
+        return self.key == HEADLINE
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.override is not None
+
+    @property
+    def status(self) -> Status:
+        """The status to show: the override's when there is one, else the computed one."""
+        if self.override is not None and self.override.status in Status:
+            return Status(self.override.status)
+        return self.computed.status
+
+
+@dataclass
+class Rollup:
+    """How many series have each status."""
+
+    counts: Counter[Status] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def as_rows(self) -> list[tuple[Status, int]]:
+        return [(status, self.counts[status]) for status in STATUS_ORDER if self.counts[status]]
+
+    def add(self, status: Status) -> None:
+        self.counts[status] += 1
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(status.value, status.label_nb) for status in STATUS_ORDER]
+
+
+def assess_rows(
+    indicator: Indicator,
+    rows: Sequence[SeriesRow],
+    targets: Sequence[Target],
+    *,
+    headline: bool,
+) -> Assessment:
+    """Judge one series of ``indicator`` against its final target. ``targets`` in any order."""
+    final = max(targets, key=lambda target: parse_period(target.period).start, default=None)
+    baseline = None
+    if headline and indicator.baseline_period and indicator.baseline_value is not None:
+        baseline = assessment.SeriesPoint.from_period(
+            indicator.baseline_period, indicator.baseline_value
+        )
+    return assessment.assess(
+        [assessment.SeriesPoint.from_period(row.period, row.value) for row in rows],
+        assessment.Target.from_period(final.period, final.value) if final else None,
+        direction=assessment.Direction(indicator.direction),
+        method=assessment.Method(indicator.assessment_method),
+        baseline=baseline,
+        thresholds=assessment.Thresholds(
+            on_track=float(indicator.threshold_on_track),
+            acceleration=float(indicator.threshold_acceleration),
+            limited=float(indicator.threshold_limited),
+        ),
+        tolerance=float(indicator.linear_tolerance),
+    )
+
+
+def _series_by_indicator(
+    indicator_ids: Iterable[int],
+) -> dict[int, dict[SeriesKey, list[SeriesRow]]]:
+    series: dict[int, dict[SeriesKey, list[SeriesRow]]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        Observation.objects.filter(indicator__in=list(indicator_ids))
+        .order_by("indicator_id", "breakdown_dimension", "breakdown_value", "period_start")
+        .values_list(
+            "indicator_id", "breakdown_dimension", "breakdown_value", "period", "value", "status"
+        )
+    )
+    for indicator_id, dimension, value, period, number, status in rows:
+        series[indicator_id][(dimension, value)].append(SeriesRow(period, number, status))
+    return series
+
+
+def _targets_by_indicator(indicator_ids: Iterable[int]) -> dict[int, list[Target]]:
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for target in Target.objects.filter(indicator__in=list(indicator_ids)):
+        targets[target.indicator_id].append(target)
+    return targets
+
+
+def _overrides_by_indicator(
+    indicator_ids: Iterable[int],
+) -> dict[int, dict[SeriesKey, AssessmentOverride]]:
+    overrides: dict[int, dict[SeriesKey, AssessmentOverride]] = defaultdict(dict)
+    for override in AssessmentOverride.objects.filter(indicator__in=list(indicator_ids)):
+        key = (override.breakdown_dimension, override.breakdown_value)
+        overrides[override.indicator_id][key] = override
+    return overrides
+
+
+def assessments_for(indicators: Sequence[Indicator]) -> dict[int, list[SeriesAssessment]]:
+    """Every series of every indicator, assessed, in three queries. Headline series first.
+
+    An indicator without observations still gets its headline series (which cannot be assessed),
+    so that roll-ups count it.
+    """
+    ids = [indicator.pk for indicator in indicators]
+    series = _series_by_indicator(ids)
+    targets = _targets_by_indicator(ids)
+    overrides = _overrides_by_indicator(ids)
+    result: dict[int, list[SeriesAssessment]] = {}
+    for indicator in indicators:
+        by_key = series.get(indicator.pk, {})
+        keys = sorted(by_key) if by_key else [HEADLINE]
+        result[indicator.pk] = [
+            SeriesAssessment(
+                indicator_id=indicator.pk,
+                breakdown_dimension=key[0],
+                breakdown_value=key[1],
+                rows=tuple(by_key.get(key, ())),
+                computed=assess_rows(
+                    indicator, by_key.get(key, []), targets[indicator.pk], headline=key == HEADLINE
+                ),
+                override=overrides[indicator.pk].get(key),
+            )
+            for key in keys
+        ]
+    return result
+
+
+def indicator_assessments(indicator: Indicator) -> list[SeriesAssessment]:
+    return assessments_for([indicator])[indicator.pk]
+
+
+def headline_assessment(series: Sequence[SeriesAssessment]) -> SeriesAssessment | None:
+    return next((item for item in series if item.is_headline), None)
+
+
+def breakdown_dimensions(series: Sequence[SeriesAssessment]) -> list[str]:
+    return sorted({item.breakdown_dimension for item in series if not item.is_headline})
+
+
+def _rollup(series_lists: Iterable[list[SeriesAssessment]]) -> Rollup:
+    rollup = Rollup()
+    for series in series_lists:
+        for item in series:
+            rollup.add(item.status)
+    return rollup
+
+
+def _indicators(queryset: QuerySet[Indicator]) -> list[Indicator]:
+    return list(
+        queryset.only(
+            "code",
+            "goal_id",
+            "subgoal_id",
+            "direction",
+            "assessment_method",
+            "threshold_on_track",
+            "threshold_acceleration",
+            "threshold_limited",
+            "linear_tolerance",
+            "baseline_period",
+            "baseline_value",
+        )
+    )
+
+
+def rollups_by_goal(goal_ids: Iterable[int]) -> dict[int, Rollup]:
+    """Series counts per status for each goal, in four queries."""
+    indicators = _indicators(Indicator.objects.filter(goal__in=list(goal_ids)))
+    assessed = assessments_for(indicators)
+    grouped: dict[int, list[list[SeriesAssessment]]] = defaultdict(list)
+    for indicator in indicators:
+        grouped[indicator.goal_id].append(assessed[indicator.pk])
+    return defaultdict(Rollup, {goal_id: _rollup(lists) for goal_id, lists in grouped.items()})
+
+
+def rollup_for(queryset: QuerySet[Indicator]) -> Rollup:
+    """Series counts per status for the indicators in ``queryset``, in four queries."""
+    return _rollup(assessments_for(_indicators(queryset)).values())
