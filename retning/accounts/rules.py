@@ -110,3 +110,32 @@ rules.add_perm(
     is_secretariat | is_data_steward | reports_for_observation_indicator,
 )
 rules.add_perm("indicators.import_observations", _indicator_data)
+
+
+# Council members (Rådsmedlem) read the non-public papers of the bodies they sit on, for the
+# length of their term; everyone may read public cases.
+def _sits_on(user: Any, body_id: int) -> bool:
+    from django.db.models import Q
+    from django.utils import timezone
+
+    if not _is_authenticated(user):
+        return False
+    today = timezone.localdate()
+    return user.council_memberships.filter(
+        Q(term_start__isnull=True) | Q(term_start__lte=today),
+        Q(term_end__isnull=True) | Q(term_end__gte=today),
+        body_id=body_id,
+    ).exists()
+
+
+@rules.predicate
+def sits_on_case_body(user: Any, case: Any) -> bool:
+    return case is not None and _sits_on(user, case.body_id)
+
+
+@rules.predicate
+def case_is_public(user: Any, case: Any) -> bool:
+    return case is not None and not case.is_exempt
+
+
+rules.add_perm("council.view_case", case_is_public | is_secretariat | sits_on_case_body)
