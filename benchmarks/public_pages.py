@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import gc
 import io
 import json
 import os
@@ -166,7 +167,7 @@ def django_setup(database_url: str, work_dir: Path) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["RETNING_VAR_DIR"] = str(work_dir)
     os.environ["RETNING_MEDIA_ROOT"] = str(work_dir / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "retning.settings.test"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "retning.settings.benchmark"
     # DEBUG keeps every query in memory and renders differently; production runs without it.
     os.environ["DEBUG"] = "0"
     import django
@@ -697,6 +698,10 @@ def measure(pages: dict[str, list[str]], rounds: int, rng: random.Random) -> lis
 
     client = Client()
     results = {kind: [_warm_up(client, url) for url in urls] for kind, urls in pages.items()}
+    # As in a gunicorn worker (deploy/gunicorn.conf.py): what exists after start-up is frozen,
+    # so the collector's full passes do not walk it during requests.
+    gc.collect()
+    gc.freeze()
     timings: dict[str, list[float]] = {kind: [] for kind in pages}
     kinds = list(pages)
     for round_number in range(rounds):

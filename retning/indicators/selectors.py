@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Max, QuerySet
 
 from . import assessment
 from .assessment import Assessment, Status
 from .models import AssessmentOverride, Indicator, Observation, Target
 from .periods import parse_period
+
+ASSESSMENT_CACHE_SECONDS = 60 * 60
 
 type SeriesKey = tuple[str, str]
 
@@ -197,14 +200,6 @@ def breakdown_dimensions(series: Sequence[SeriesAssessment]) -> list[str]:
     return sorted({item.breakdown_dimension for item in series if not item.is_headline})
 
 
-def _rollup(series_lists: Iterable[list[SeriesAssessment]]) -> Rollup:
-    rollup = Rollup()
-    for series in series_lists:
-        for item in series:
-            rollup.add(item.status)
-    return rollup
-
-
 def _indicators(queryset: QuerySet[Indicator]) -> list[Indicator]:
     return list(
         queryset.only(
@@ -223,16 +218,58 @@ def _indicators(queryset: QuerySet[Indicator]) -> list[Indicator]:
     )
 
 
+def _data_fingerprint() -> str:
+    """Changes whenever anything an assessment depends on changes.
+
+    Every write to observations, targets, indicators or overrides leaves a history row (imports
+    use the bulk-with-history helpers), so the newest history ids identify the data's state.
+    """
+    newest = [
+        model.history.aggregate(newest=Max("history_id"))["newest"]  # type: ignore[attr-defined]
+        for model in (Observation, Target, Indicator, AssessmentOverride)
+    ]
+    return ":".join(str(n or 0) for n in newest)
+
+
+def _status_counts_by_indicator() -> dict[int, Counter[Status]]:
+    """Series per status for every indicator, cached until the data changes.
+
+    Assessing every series of every indicator costs far more than a page may (hundreds of
+    milliseconds at national scale), and the result only changes when the data does.
+    """
+    key = f"retning:assessment-counts:{_data_fingerprint()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    indicators = _indicators(Indicator.objects.all())
+    counts = {
+        indicator_id: Counter(item.status for item in series)
+        for indicator_id, series in assessments_for(indicators).items()
+    }
+    cache.set(key, counts, timeout=ASSESSMENT_CACHE_SECONDS)
+    return counts
+
+
+def _rollup_of(indicator_ids: Iterable[int], counts: dict[int, Counter[Status]]) -> Rollup:
+    rollup = Rollup()
+    for indicator_id in indicator_ids:
+        rollup.counts.update(counts.get(indicator_id, Counter()))
+    return rollup
+
+
 def rollups_by_goal(goal_ids: Iterable[int]) -> dict[int, Rollup]:
-    """Series counts per status for each goal, in four queries."""
-    indicators = _indicators(Indicator.objects.filter(goal__in=list(goal_ids)))
-    assessed = assessments_for(indicators)
-    grouped: dict[int, list[list[SeriesAssessment]]] = defaultdict(list)
-    for indicator in indicators:
-        grouped[indicator.goal_id].append(assessed[indicator.pk])
-    return defaultdict(Rollup, {goal_id: _rollup(lists) for goal_id, lists in grouped.items()})
+    """Series counts per status for each goal."""
+    counts = _status_counts_by_indicator()
+    by_goal: dict[int, list[int]] = defaultdict(list)
+    for indicator_id, goal_id in Indicator.objects.filter(goal__in=list(goal_ids)).values_list(
+        "pk", "goal_id"
+    ):
+        by_goal[goal_id].append(indicator_id)
+    return defaultdict(
+        Rollup, {goal_id: _rollup_of(ids, counts) for goal_id, ids in by_goal.items()}
+    )
 
 
 def rollup_for(queryset: QuerySet[Indicator]) -> Rollup:
-    """Series counts per status for the indicators in ``queryset``, in four queries."""
-    return _rollup(assessments_for(_indicators(queryset)).values())
+    """Series counts per status for the indicators in ``queryset``."""
+    return _rollup_of(queryset.values_list("pk", flat=True), _status_counts_by_indicator())

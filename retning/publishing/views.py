@@ -24,6 +24,7 @@ ROADMAP_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 150
 INITIATIVES_PER_GROUPING_ON_GOAL_PAGE = 12
 INITIATIVES_PER_GROUPING_ON_SUBGOAL_PAGE = 40
+INDICATORS_ON_GOAL_PAGE = 12
 INITIATIVES_ON_OWNER_AND_THEME_PAGES = 25
 
 
@@ -98,7 +99,8 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
     subgoals = list(
         SubGoal.objects.filter(goal=goal).prefetch_related("benefit_objectives").order_by("code")
     )
-    indicators = selectors.indicator_cards_data(Indicator.objects.filter(goal=goal))
+    goal_indicators = Indicator.objects.filter(goal=goal).order_by("code")
+    indicators = selectors.indicator_cards_data(goal_indicators[:INDICATORS_ON_GOAL_PAGE])
     blocks = selectors.initiatives_by_subgoal_and_grouping(
         subgoals, per_grouping=INITIATIVES_PER_GROUPING_ON_GOAL_PAGE
     )
@@ -110,6 +112,7 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "goal": goal,
             "subgoals": subgoals,
             "indicator_cards": _indicator_cards(indicators, "goal-ind", compact=True),
+            "indicator_total": goal_indicators.count(),
             "assessment_rollup": indicator_views.present_rollup(
                 indicator_selectors.rollup_for(Indicator.objects.filter(goal=goal)), _lang()[:2]
             ),

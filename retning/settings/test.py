@@ -9,3 +9,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Test transactions roll back, and SQLite then hands out the same ids again, so a cache keyed by
+# data state could serve a previous test's result. Tests that check caching switch it on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

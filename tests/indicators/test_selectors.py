@@ -132,3 +132,25 @@ def test_rollups_take_the_same_number_of_queries_for_more_data(seeded: None) -> 
         rollup = selectors.rollup_for(Indicator.objects.filter(subgoal=subgoal))
     assert len(after) == len(before)
     assert rollup.total >= 33
+
+
+def test_cached_roll_ups_follow_every_change_to_the_data(seeded: None, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from retning.indicators.models import Indicator, Observation
+    from retning.indicators.selectors import rollup_for
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
+    indicator = Indicator.objects.get(code="INNB-DIGITAL-CONTACT")
+    only_this = Indicator.objects.filter(pk=indicator.pk)
+    before = rollup_for(only_this)
+    assert before.total == 1 and before.counts.most_common(1)[0][0].value == "cannot_assess"
+
+    Observation.objects.create(indicator=indicator, period="2024", value=60)
+    after = rollup_for(only_this)
+
+    assert after.counts != before.counts  # the new value is assessed, not served from the cache
+    cache.clear()
