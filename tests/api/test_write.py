@@ -299,6 +299,10 @@ def test_too_many_writes_in_a_short_time_give_429_with_retry_after(
     settings: Settings,
 ) -> None:
     settings.RETNING_API_WRITE_RATE = "2/m"
+    # The throttle counts in the cache; the test profile's cache is a dummy (see settings/test.py).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "w"}
+    }
     headers = bearer(secretariat)
     statuses = [
         send("patch", f"{API}/goals/1", {"version": 99}, headers).status_code for _ in range(3)
