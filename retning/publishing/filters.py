@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retning.actors.models import Organisation, UserGroup
 from retning.lib.text import search_key
+from retning.publishing.templatetags.retning_tags import localized
 from retning.roadmap.models import PHASE_CHOICES, Initiative
 from retning.strategy.models import Goal, SubGoal, Theme
 
@@ -34,10 +35,11 @@ class RoadmapFilterForm(forms.Form):
         everything = [("", _("Alle"))]
         fields = self.fields
         fields["mal"].choices = everything + [  # type: ignore[attr-defined]
-            (g.number, f"{g.number}. {g.title}") for g in Goal.objects.order_by("number")
+            (g.number, f"{g.number}. {localized(g, 'title')}")
+            for g in Goal.objects.order_by("number")
         ]
         fields["delmal"].choices = everything + [  # type: ignore[attr-defined]
-            (s.code, f"{s.code} {s.title}") for s in SubGoal.objects.order_by("code")
+            (s.code, f"{s.code} {localized(s, 'title')}") for s in SubGoal.objects.order_by("code")
         ]
         fields["fase"].choices = everything + PHASE_CHOICES  # type: ignore[attr-defined]
         owning = Initiative.owners.through.objects.filter(organisation=OuterRef("pk"))

@@ -209,3 +209,10 @@ def test_norwegian_only_data_is_marked_as_norwegian_on_english_pages(
     client.get("/")  # leave the test client in Norwegian for the tests after this one
     assert f' lang="nb">{goal.description}' in english
     assert f' lang="nb">{goal.description}' not in norwegian
+
+
+def test_the_roadmap_filter_names_goals_in_the_page_language(seeded: None, client: Client) -> None:
+    goal = Goal.objects.get(number=1)
+    english = client.get("/en/veikart/").content.decode()
+    client.get("/")  # back to Norwegian for the tests after this one
+    assert f"1. {goal.title_en}</option>" in english.replace("&#x27;", "'")
