@@ -241,6 +241,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The cache holds assessment roll-ups and the API write limit's counters. Local memory is per
+# process; with several app servers set RETNING_CACHE=database so they share one (migrate makes
+# the table).
+if env_str("RETNING_CACHE", "memory") == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "retning_cache",
+        }
+    }
+
 # Upper bound on an uploaded roadmap or data file, in bytes.
 RETNING_MAX_IMPORT_BYTES = int(env_str("RETNING_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
 
