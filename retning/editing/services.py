@@ -25,6 +25,35 @@ class RecordGone(Exception):
     """The record was deleted after the editor opened it."""
 
 
+def _lock_at_version(instance: Versioned, expected_version: int) -> None:
+    """Lock the stored row; refuse if it is gone or someone saved after ``expected_version``.
+
+    Call inside a transaction, so the lock holds until the caller's write is done.
+    """
+    model: type[models.Model] = type(instance)
+    stored = (
+        model._default_manager.select_for_update()
+        .filter(pk=instance.pk)
+        # No default ordering: its joins (Initiative orders by grouping, a nullable FK) make
+        # PostgreSQL refuse FOR UPDATE on the nullable side of an outer join.
+        .order_by()
+        .values_list("version", flat=True)
+        .first()
+    )
+    if stored is None:
+        raise RecordGone()
+    if stored != expected_version:
+        raise StaleVersion(model._default_manager.get(pk=instance.pk))  # type: ignore[arg-type]
+
+
+def _record_author(instance: Versioned, user: Any, reason: str) -> None:
+    """Who and why, for the history record the next save or delete writes."""
+    if user is not None:
+        instance._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+
+
 def versioned_save[V: Versioned](
     instance: V,
     *,
@@ -38,26 +67,10 @@ def versioned_save[V: Versioned](
     ``m2m`` sets many-to-many relations in the same transaction, before the save, so that the save's
     one history record holds them; otherwise simple-history writes a record for every add and remove.
     """
-    model: type[models.Model] = type(instance)
     with transaction.atomic():
-        stored = (
-            model._default_manager.select_for_update()
-            .filter(pk=instance.pk)
-            # No default ordering: its joins (Initiative orders by grouping, a nullable FK) make
-            # PostgreSQL refuse FOR UPDATE on the nullable side of an outer join.
-            .order_by()
-            .values_list("version", flat=True)
-            .first()
-        )
-        if stored is None:
-            raise RecordGone()
-        if stored != expected_version:
-            raise StaleVersion(model._default_manager.get(pk=instance.pk))  # type: ignore[arg-type]
+        _lock_at_version(instance, expected_version)
         instance.version = expected_version + 1
-        if user is not None:
-            instance._history_user = user  # type: ignore[attr-defined]
-        if reason:
-            instance._change_reason = reason  # type: ignore[attr-defined]
+        _record_author(instance, user, reason)
         if m2m:
             _set_m2m_without_history(instance, m2m)
         instance.save()
@@ -78,10 +91,7 @@ def versioned_create[V: Versioned](instance: V, *, user: Any = None, reason: str
 
     A new record cannot be stale, but creating it here keeps who and why in its history.
     """
-    if user is not None:
-        instance._history_user = user  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
+    _record_author(instance, user, reason)
     with transaction.atomic():
         instance.save()
     return instance
@@ -91,23 +101,7 @@ def versioned_delete[V: Versioned](
     instance: V, *, expected_version: int, user: Any = None, reason: str = ""
 ) -> None:
     """Delete ``instance`` if nobody saved it after the version the user saw."""
-    model: type[models.Model] = type(instance)
     with transaction.atomic():
-        stored = (
-            model._default_manager.select_for_update()
-            .filter(pk=instance.pk)
-            # No default ordering: its joins (Initiative orders by grouping, a nullable FK) make
-            # PostgreSQL refuse FOR UPDATE on the nullable side of an outer join.
-            .order_by()
-            .values_list("version", flat=True)
-            .first()
-        )
-        if stored is None:
-            raise RecordGone()
-        if stored != expected_version:
-            raise StaleVersion(model._default_manager.get(pk=instance.pk))  # type: ignore[arg-type]
-        if user is not None:
-            instance._history_user = user  # type: ignore[attr-defined]
-        if reason:
-            instance._change_reason = reason  # type: ignore[attr-defined]
+        _lock_at_version(instance, expected_version)
+        _record_author(instance, user, reason)
         instance.delete()

@@ -27,6 +27,22 @@ def _year_fraction(day: date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 365.25
 
 
+def target_chart_points(targets: Iterable[Target], lang: str) -> list[charts.TargetPoint]:
+    """Targets placed on the charts' time axis, example targets marked as such."""
+    points = []
+    for target in targets:
+        period = parse_period(target.period)
+        points.append(
+            charts.TargetPoint(
+                x=period.midpoint_year,
+                value=float(target.value),
+                label=period.label(lang),
+                example=target.is_example,
+            )
+        )
+    return points
+
+
 def indicator_chart_svg(
     indicator: Indicator,
     observations: Sequence[Observation],
@@ -53,17 +69,7 @@ def indicator_chart_svg(
         baseline = charts.ChartPoint(
             x=period.midpoint_year, value=float(indicator.baseline_value), label=period.label(lang)
         )
-    target_points = []
-    for target in targets:
-        period = parse_period(target.period)
-        target_points.append(
-            charts.TargetPoint(
-                x=period.midpoint_year,
-                value=float(target.value),
-                label=period.label(lang),
-                example=target.is_example,
-            )
-        )
+    target_points = target_chart_points(targets, lang)
     data = charts.IndicatorChartData(
         title=(lang.startswith("en") and indicator.name_en) or indicator.name,
         unit=indicator.unit_label or indicator.unit,

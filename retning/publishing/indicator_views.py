@@ -264,17 +264,7 @@ def _sparkline(
         points.append(
             charts.ChartPoint(x=period.midpoint_year, value=value, label=period.label(lang))
         )
-    target_points = []
-    for target in targets:
-        period = parse_period(target.period)
-        target_points.append(
-            charts.TargetPoint(
-                x=period.midpoint_year,
-                value=float(target.value),
-                label=period.label(lang),
-                example=target.is_example,
-            )
-        )
+    target_points = chart_data.target_chart_points(targets, lang)
     data = charts.IndicatorChartData(
         title=f"{indicator.code}: {series.breakdown_value}",
         unit=indicator.unit_label or indicator.unit,
