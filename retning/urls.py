@@ -24,6 +24,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("konto/", include("retning.accounts.urls")),
     path("rediger/", include("retning.editing.urls")),
+    path("rapportering/", include("retning.reporting.urls")),
+    path("rad/", include("retning.council.urls")),
+    path("samsvar/", include("retning.alignment.urls")),
     path("", include("retning.publishing.urls")),
     prefix_default_language=False,
 )

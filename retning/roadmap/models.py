@@ -235,6 +235,8 @@ class Delivery(Versioned):
     title = models.CharField(_("tittel"), max_length=300)
     kind = models.CharField(_("type milepæl"), max_length=20, choices=Kind.choices)
     planned_date = models.DateField(_("planlagt dato"), null=True, blank=True)
+    # The owner's latest expectation, updated through status reports; planned_date stays the plan.
+    forecast_date = models.DateField(_("prognosedato"), null=True, blank=True)
     actual_date = models.DateField(_("faktisk dato"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -245,3 +247,56 @@ class Delivery(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Dependency(models.Model):
+    """``dependent`` needs ``prerequisite`` first; either side may narrow to one of its deliveries."""
+
+    dependent = models.ForeignKey(
+        Initiative,
+        verbose_name=_("avhengig initiativ"),
+        on_delete=models.CASCADE,
+        related_name="dependencies",
+    )
+    dependent_delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("avhengig leveranse"),
+        on_delete=models.CASCADE,
+        related_name="dependencies",
+        null=True,
+        blank=True,
+    )
+    prerequisite = models.ForeignKey(
+        Initiative,
+        verbose_name=_("forutsetter initiativ"),
+        on_delete=models.CASCADE,
+        related_name="dependents",
+    )
+    prerequisite_delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("forutsetter leveranse"),
+        on_delete=models.CASCADE,
+        related_name="dependents",
+        null=True,
+        blank=True,
+    )
+    note = models.CharField(_("merknad"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("avhengighet")
+        verbose_name_plural = _("avhengigheter")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(dependent=models.F("prerequisite")),
+                name="dependency_not_on_itself",
+            ),
+            models.UniqueConstraint(
+                fields=["dependent", "dependent_delivery", "prerequisite", "prerequisite_delivery"],
+                name="dependency_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dependent} ← {self.prerequisite}"

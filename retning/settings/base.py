@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     # For the API docs: Swagger UI from ninja's own static files, not a CDN (the CSP allows 'self').
     "ninja",
+    # Background work (reminder e-mails) through Django's tasks framework, queued in the database.
+    "django_tasks_db",
     "retning.accounts",
     "retning.actors",
     "retning.strategy",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "retning.publishing",
     "retning.operations",
     "retning.council",
+    "retning.reporting",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +254,14 @@ if env_str("RETNING_CACHE", "memory") == "database":
             "LOCATION": "retning_cache",
         }
     }
+
+# Background tasks are stored in the database and run by `retning worker` (django-tasks-db).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Upper bound on an uploaded roadmap or data file, in bytes.
 RETNING_MAX_IMPORT_BYTES = int(env_str("RETNING_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))

@@ -13,3 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Test transactions roll back, and SQLite then hands out the same ids again, so a cache keyed by
 # data state could serve a previous test's result. Tests that check caching switch it on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Several test runs can share one PostgreSQL server when each names its own test database.
+if env_str("RETNING_TEST_DATABASE"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": env_str("RETNING_TEST_DATABASE")}  # noqa: F405
