@@ -1535,3 +1535,79 @@ def indicator_sparkline(
         last = max(targets, key=lambda t: t.x)
         parts.append(_target_marker(x_of(last.x), y_of(last.value), last.example))
     return _svg(id_prefix, width, height, data.title, desc, "".join(parts))
+
+
+# --- 5. Count bars ------------------------------------------------------------------------------
+
+COUNT_BAR_LABELS_NB: Mapping[str, str] = MappingProxyType(
+    {
+        "desc_counts": "{title}. I alt: {total}. {parts}.",
+        "no_items": "Ingen å vise",
+    }
+)
+
+
+def count_bars(
+    counts: Sequence[tuple[str, int]],
+    *,
+    id_prefix: str,
+    title: str,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "nb",
+) -> str:
+    """Horizontal bars, one per category, each with its name above and its count after it.
+
+    Meant for a handful of categories (such as initiatives per main goal). The bars share one
+    scale starting at 0, the count is written out, so the chart reads without colour; the text
+    alternative lists every category with its count. ``labels`` may override the keys of
+    :data:`COUNT_BAR_LABELS_NB`.
+    """
+    id_prefix = _check_prefix(id_prefix)
+    words = {**COUNT_BAR_LABELS_NB, **(labels or {})}
+    total = sum(max(0, n) for _, n in counts)
+    parts_text = "; ".join(f"{name}: {format_number(n, 0, lang)}" for name, n in counts)
+    desc = _fill(
+        words["desc_counts"],
+        title=title,
+        total=format_number(total, 0, lang),
+        parts=parts_text or words["no_items"],
+    )
+    width, left, row_height, bar_height = 600.0, 2.0, 44.0, 18.0
+    number_room = 56.0
+    if not counts:
+        return _svg(id_prefix, width, 60.0, title, desc, _no_data(width, 60.0, words["no_items"]))
+    biggest = max(max(0, n) for _, n in counts) or 1
+    scale = (width - left - number_room) / biggest
+    body: list[str] = []
+    for position, (name, count) in enumerate(counts):
+        top = position * row_height
+        value = max(0, count)
+        bar_width = value * scale
+        number = format_number(value, 0, lang)
+        body.append(
+            _tag(
+                "g",
+                _tag("title", _esc(f"{name}: {number}"))
+                + _text(left, top + 14, _truncate(name, width - left, 13), class_="bar-label")
+                + _tag(
+                    "rect",
+                    x=left,
+                    y=top + 20,
+                    width=max(bar_width, 1.0),
+                    height=bar_height,
+                    rx=2,
+                    fill=SERIES_COLOUR,
+                    class_="bar",
+                )
+                + _text(
+                    left + bar_width + 6,
+                    top + 20 + bar_height / 2 + 4.5,
+                    number,
+                    font_weight="bold",
+                    class_="count",
+                ),
+                class_="category",
+            )
+        )
+    height = len(counts) * row_height + 4
+    return _svg(id_prefix, width, height, title, desc, "".join(body))

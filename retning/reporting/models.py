@@ -123,6 +123,17 @@ class StatusReport(Versioned):
         blank=True,
         related_name="+",
     )
+    # When the report was last submitted; a submission after the deadline counts as late.
+    submitted_at = models.DateTimeField(_("sendt inn"), null=True, blank=True)
+    # The earlier report this one was pre-filled from when the round was opened.
+    prefilled_from = models.ForeignKey(
+        "self",
+        verbose_name=_("forhåndsutfylt fra"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -212,11 +223,13 @@ class ReportEvent(models.Model):
     """One step of a report's workflow, with who and when (and the reason when returned)."""
 
     class Action(models.TextChoices):
+        CREATED = "created", _("Opprettet")
         SAVED = "saved", _("Lagret")
         SUBMITTED = "submitted", _("Sendt inn")
         RETURNED = "returned", _("Returnert")
         APPROVED = "approved", _("Godkjent")
         REOPENED = "reopened", _("Åpnet igjen")
+        LOCKED = "locked", _("Runden låst")
 
     report = models.ForeignKey(
         StatusReport,
