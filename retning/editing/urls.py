@@ -41,3 +41,20 @@ urlpatterns = [
     path("veikart/<str:external_id>/ny-leveranse/", views.delivery_row, name="delivery_row"),
     path("aktorer/<slug:slug>/", views.organisation_edit, name="organisation_edit"),
 ]
+
+# Delivery dates and dependencies (issue 5), appended so other work on this list is not disturbed.
+from . import delivery_views  # noqa: E402
+
+urlpatterns += [
+    path("leveranser/<int:pk>/", delivery_views.delivery_schedule, name="delivery_schedule"),
+    path(
+        "veikart/<str:external_id>/avhengigheter/",
+        delivery_views.dependency_list,
+        name="dependency_list",
+    ),
+    path(
+        "avhengigheter/<int:pk>/slett/",
+        delivery_views.dependency_delete,
+        name="dependency_delete",
+    ),
+]

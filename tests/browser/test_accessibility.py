@@ -43,6 +43,12 @@ PAGES: dict[str, Callable[[], str]] = {
     "search with results": lambda: "/sok/?q=legemiddelliste",
     "search without results": lambda: "/sok/?q=ingen-slike-treff",
     "not found": lambda: "/finnes-ikke/",
+    # Timelines and dependencies (issue 5).
+    "goal timeline": lambda: "/mal/1/tidslinje/",
+    "organisation timeline": lambda: (
+        f"/aktorer/{Organisation.objects.get(key='HDIR').slug}/tidslinje/"
+    ),
+    "goal dependencies": lambda: "/mal/1/avhengigheter/",
 }
 # Pages that must show the "no results" box; the other pages must not, so the check covers both.
 EMPTY_PAGES = {"roadmap with no results", "search without results"}
