@@ -20,7 +20,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from . import imports, problems, read, write  # noqa: F401 - they add their operations to read.router
+from . import council, imports, problems, read, write  # noqa: F401 - they add their operations to read.router
 from .etag import conditional_get, conditional_view
 from .problems import PROBLEM_CONTENT_TYPE
 

@@ -433,3 +433,99 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.content_type.model} {self.object_id} {self.field_name}"
+
+
+class CaseAttachment(models.Model):
+    """A document attached to a case: PDF, DOCX or XLSX, checked by content, not by name."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("sak"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    display_name = models.CharField(_("filnavn"), max_length=200)
+    stored_name = models.CharField(_("lagret som"), max_length=200, unique=True, editable=False)
+    kind = models.CharField(_("filtype"), max_length=10, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("størrelse (byte)"))
+    sha256 = models.CharField(_("sjekksum (SHA-256)"), max_length=64)
+    uploaded_at = models.DateTimeField(_("lastet opp"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lastet opp av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("vedlegg")
+        verbose_name_plural = _("vedlegg")
+        ordering = ["case", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Attendance(models.Model):
+    """Who took part in a meeting, as the minutes record it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("møte"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("medlem"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deltakelse")
+        verbose_name_plural = _("deltakelse")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="unique_attendance")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.person_name} – {self.meeting}"
+
+
+class FollowUpAction(Versioned):
+    """Something a decision asks someone to do, tracked until it is done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åpen")
+        DONE = "done", _("Utført")
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("vedtak"), on_delete=models.CASCADE, related_name="actions"
+    )
+    description = models.TextField(_("oppfølging"))
+    owner_organisation = models.ForeignKey(
+        "actors.Organisation",
+        verbose_name=_("ansvarlig virksomhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_person = models.CharField(_("ansvarlig person"), max_length=200, blank=True)
+    due_date = models.DateField(_("frist"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    done_at = models.DateTimeField(_("utført"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("oppfølgingspunkt")
+        verbose_name_plural = _("oppfølgingspunkter")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def clean(self) -> None:
+        if self.owner_organisation_id is None and not self.owner_person.strip():
+            raise ValidationError({"owner_person": _("Oppgi ansvarlig virksomhet eller person.")})

@@ -58,3 +58,109 @@ def meeting_agenda(meeting: Meeting) -> list[AgendaItem | Case]:
     opening = [item for item in items if item.order < 0]
     closing = [item for item in items if item.order >= 0]
     return [*opening, *cases, *closing]
+
+
+# --- Who sees what ------------------------------------------------------------------------------
+
+
+def body_ids_of(user: Any) -> set[int]:
+    """The bodies ``user`` currently sits on (their term includes today)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    today = timezone.localdate()
+    return set(
+        user.council_memberships.filter(
+            Q(term_start__isnull=True) | Q(term_start__lte=today),
+            Q(term_end__isnull=True) | Q(term_end__gte=today),
+        ).values_list("body_id", flat=True)
+    )
+
+
+def sees_all_cases(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and (getattr(user, "is_secretariat", False) or getattr(user, "is_superuser", False))
+    )
+
+
+def cases_visible_to(user: Any, queryset: Any = None) -> Any:
+    """Cases ``user`` may read: public ones, and exempt ones of bodies they sit on (or all)."""
+    from django.db.models import Q
+
+    queryset = Case.objects.all() if queryset is None else queryset
+    if sees_all_cases(user):
+        return queryset
+    bodies = body_ids_of(user)
+    return queryset.filter(Q(is_exempt=False) | Q(body_id__in=bodies))
+
+
+def agenda_for(meeting: Meeting, user: Any) -> list[AgendaItem | Case]:
+    """The agenda as ``user`` may see it: exempt cases they may not read are left out."""
+    visible = set(cases_visible_to(user, meeting.cases.all()).values_list("pk", flat=True))
+    return [
+        item for item in meeting_agenda(meeting) if not isinstance(item, Case) or item.pk in visible
+    ]
+
+
+def open_actions() -> Any:
+    from .models import FollowUpAction
+
+    return (
+        FollowUpAction.objects.filter(status=FollowUpAction.Status.OPEN)
+        .select_related("decision__case__body", "decision__meeting", "owner_organisation")
+        .order_by("due_date", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    """«Endret ved vedtak i Sak 15/26 i NUIT, 2026-05-27» for one object's page."""
+
+    change: PlanChange
+    case: Case
+    body_short_name: str
+    date: Any
+    is_public: bool
+
+
+def applied_changes_for(obj: Any) -> list[AppliedChange]:
+    """Applied plan changes that touched ``obj`` (or its targets, for an indicator); one query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from retning.indicators.models import Indicator, Target
+
+    if obj is None or obj.pk is None:
+        return []
+    condition = Q(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+    if isinstance(obj, Indicator):
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(Target),
+            object_id__in=Target.objects.filter(indicator=obj).values("pk"),
+        )
+    changes = (
+        PlanChange.objects.filter(condition, applied_in__isnull=False)
+        .select_related("decision__case__body", "decision__meeting")
+        .order_by("-decision__meeting__date", "decision__case__number", "pk")
+    )
+    seen: set[int] = set()
+    result = []
+    for change in changes:
+        case = change.decision.case
+        if case.pk in seen:
+            continue
+        seen.add(case.pk)
+        result.append(
+            AppliedChange(
+                change=change,
+                case=case,
+                body_short_name=case.body.short_name,
+                date=change.decision.meeting.date,
+                is_public=not case.is_exempt,
+            )
+        )
+    return result

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from retning.actors.models import Organisation
@@ -208,7 +209,8 @@ def _indicator_evidence(indicator: Indicator) -> dict[str, Any]:
         "id": indicator.pk,
         "code": indicator.code,
         "name": indicator.name,
-        "unit": indicator.unit,
+        "unit": indicator.unit_label or indicator.unit,
+        "decimals": indicator.decimals,
         "baseline": {
             "period": indicator.baseline_period,
             "value": indicator.baseline_value,
@@ -492,6 +494,13 @@ def _apply(change: PlanChange, *, user: Any, reason: str) -> None:
         raise ValidationError(
             f"{_change_label(change)}: objektet finnes ikke lenger.", code="gone"
         ) from error
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            f"{_change_label(change)} kan ikke innføres: objektet kan ikke fjernes så lenge "
+            "andre data viser til det (for eksempel initiativer eller indikatorer under et "
+            "delmål). Flytt dem først, eller vedta endringen på nytt.",
+            code="protected",
+        ) from error
     except ValidationError as error:
         raise ValidationError(
             f"{_change_label(change)} kan ikke innføres: {' '.join(error.messages)}",
@@ -554,3 +563,171 @@ def minutes_approve(
     meeting.minutes_approved_at = timezone.now()
     versioned_save(meeting, expected_version=meeting.version, user=user, reason="Referat godkjent")
     return version
+
+
+# --- Triage, minutes details and follow-up ----------------------------------------------------
+
+CASE_PAPER_FIELDS = (
+    "title",
+    "case_type",
+    "background",
+    "requested_action",
+    "assessment",
+    "proposed_resolution",
+    "is_exempt",
+    "exemption_basis",
+)
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, values: Mapping[str, Any], expected_version: int, user: Any = None
+) -> Case:
+    """The secretariat's triage and case paper (saksframlegg): type, exemption and texts.
+
+    Once the notice is sent the papers are what the members received and cannot change.
+    """
+    case = _locked(case)
+    if case.meeting and case.meeting.status != workflow.MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"Innkallingen til {case.meeting} er sendt; saksframlegget til {case.label} kan "
+            "ikke endres lenger.",
+            code="papers_sent",
+        )
+    if case.status in {workflow.CaseStatus.WITHDRAWN, workflow.CaseStatus.DECIDED}:
+        raise ValidationError(f"«{case.title}» er avsluttet og kan ikke endres.", code="closed")
+    for name in CASE_PAPER_FIELDS:
+        if name in values:
+            setattr(case, name, values[name])
+    case.exemption_basis = (case.exemption_basis or "").strip()
+    if not case.is_exempt:
+        case.exemption_basis = ""
+    case.full_clean()
+    return versioned_save(
+        case, expected_version=expected_version, user=user, reason="Saksframlegg oppdatert"
+    )
+
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, memberships: Iterable[Any]) -> None:
+    from .models import Attendance
+
+    meeting = _locked(meeting)
+    if meeting.minutes_locked:
+        raise ValidationError(
+            f"Referatet fra {meeting} er godkjent og kan ikke endres.", code="minutes_locked"
+        )
+    chosen = list(memberships)
+    if any(m.body_id != meeting.body_id for m in chosen):
+        raise ValidationError("Bare medlemmer av utvalget kan føres som deltakere.", code="body")
+    Attendance.objects.filter(meeting=meeting).delete()
+    Attendance.objects.bulk_create(Attendance(meeting=meeting, membership=m) for m in chosen)
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    decision: Decision,
+    description: str,
+    owner_organisation: Organisation | None = None,
+    owner_person: str = "",
+    due_date: datetime.date | None = None,
+    user: Any = None,
+) -> Any:
+    from .models import FollowUpAction
+
+    if Meeting.objects.filter(
+        pk=decision.meeting_id, status=workflow.MeetingStatus.MINUTES_APPROVED
+    ).exists():
+        raise ValidationError(
+            f"Referatet fra {decision.meeting} er godkjent; nye oppfølgingspunkter kan ikke "
+            "legges til.",
+            code="minutes_locked",
+        )
+    action = FollowUpAction(
+        decision=decision,
+        description=description.strip(),
+        owner_organisation=owner_organisation,
+        owner_person=owner_person.strip(),
+        due_date=due_date,
+    )
+    action.full_clean()
+    return versioned_create(action, user=user, reason="Oppfølgingspunkt registrert")
+
+
+@transaction.atomic
+def follow_up_set_status(
+    *, action: Any, done: bool, expected_version: int, user: Any = None
+) -> Any:
+    from .models import FollowUpAction
+
+    action = _locked(action)
+    action.status = FollowUpAction.Status.DONE if done else FollowUpAction.Status.OPEN
+    action.done_at = timezone.now() if done else None
+    return versioned_save(
+        action,
+        expected_version=expected_version,
+        user=user,
+        reason="Oppfølgingspunkt utført" if done else "Oppfølgingspunkt åpnet igjen",
+    )
+
+
+def plan_version_for_roadmap_import(roadmap_version: Any, user: Any = None) -> PlanVersion:
+    """The plan version a roadmap import makes, labelled with the export's own version.
+
+    Importing the same export again gives back the version it made the first time.
+    """
+    existing = PlanVersion.objects.filter(roadmap_version=roadmap_version).first()
+    if existing is not None:
+        return existing
+    label = f"Veikart {roadmap_version.label}"
+    if PlanVersion.objects.filter(label=label).exists():
+        label = f"{label} ({roadmap_version.pk})"
+    return PlanVersion.objects.create(
+        label=label, kind=PlanVersion.Kind.ROADMAP_IMPORT, roadmap_version=roadmap_version
+    )
+
+
+def plan_conflicts(meeting: Meeting) -> list[str]:
+    """The conflicts approving ``meeting``'s minutes would meet, to show before anyone tries."""
+    changes = list(
+        PlanChange.objects.filter(decision__meeting=meeting, applied_in__isnull=True)
+        .select_related("decision__case__body", "content_type")
+        .order_by("decision__case__number", "order", "pk")
+    )
+    try:
+        return workflow.find_conflicts(_conflict_key(change) for change in changes)
+    except ValidationError as error:
+        return list(error.messages)
+
+
+def plan_object_label(change: PlanChange) -> str:
+    """How a reader knows the object a change is about, also after it has been retired."""
+    model = change.content_type.model_class()
+    instance = None
+    if model is not None and change.object_id is not None:
+        instance = model._default_manager.filter(pk=change.object_id).first()
+    if isinstance(instance, Target):
+        return f"{instance.indicator.code}: {instance.indicator.name} ({instance.period})"
+    if instance is not None:
+        return str(instance)
+    values = change.old_value if isinstance(change.old_value, dict) else change.new_value
+    if isinstance(values, dict):
+        if model is Target and values.get("indicator"):
+            indicator = Indicator.objects.filter(pk=values["indicator"]).first()
+            name = f"{indicator.code}: {indicator.name}" if indicator else values["indicator"]
+            return f"{name} ({values.get('period', '')})"
+        for key in ("title", "name", "code"):
+            if values.get(key):
+                return str(values[key])
+    return f"#{change.object_id}" if change.object_id else "ny"
+
+
+def plan_field_label(change: PlanChange) -> str:
+    model = change.content_type.model_class()
+    if not change.field_name or model is None:
+        return ""
+    try:
+        return str(model._meta.get_field(change.field_name).verbose_name)
+    except FieldDoesNotExist:
+        return change.field_name

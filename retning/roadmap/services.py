@@ -213,3 +213,8 @@ def _apply(
         for name, value in {**counts, "filename": filename, "imported_by": user}.items():
             setattr(version, name, value)
         version.save()
+
+    # Every import is also a version of the plan, labelled with the export's own version.
+    from retning.council.services import plan_version_for_roadmap_import
+
+    plan_version_for_roadmap_import(version, user)
