@@ -269,3 +269,6 @@ RETNING_MAX_IMPORT_BYTES = int(env_str("RETNING_MAX_IMPORT_BYTES", str(20 * 1024
 # One JSON object per line (LOG_FORMAT=json, the production default) or readable text.
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+
+# The public address of the site, for links in e-mails sent without a request (reminders).
+RETNING_SITE_URL = env_str("RETNING_SITE_URL", "http://localhost:8000")

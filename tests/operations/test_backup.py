@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from pytest_django.fixtures import Settings
 
+from retning.dataset.services import dataset_seed
 from retning.operations.backup import (
     BackupError,
     DatabaseTarget,
@@ -32,7 +33,7 @@ from retning.operations.backup import (
     target_from_settings,
     tool_major_version,
 )
-from retning.strategy.models import Goal, SubGoal
+from retning.strategy.models import Goal, Strategy, SubGoal
 
 MEDIA_FILE = "opplastinger/2026/veikart-eksport.csv"
 MEDIA_BYTES = b"Leveranse-ID;Navn\r\nL-1;Pasientens legemiddelliste\r\n\x00\xff\xfe"
@@ -143,6 +144,10 @@ def unwrapped_db(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iter
             else name.startswith(TEST_DATABASE_PREFIX)
         )
         assert on_test_database, f"not a test database: {name}"
+        # pytest-django runs these (to it, tests without a database) after the transactional
+        # tests, whose teardown empties the tables; bring the default dataset back if so.
+        if not Strategy.objects.exists():
+            dataset_seed()
         yield
 
 
