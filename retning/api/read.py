@@ -10,6 +10,7 @@ from ninja import Path, Query, Router
 from retning.actors.models import Organisation, UserGroup
 from retning.alignment.models import RelatedDocument
 from retning.indicators.models import Indicator
+from retning.indicators.selectors import headline_assessments
 from retning.publishing import selectors
 from retning.publishing.filters import RoadmapFilterForm
 from retning.roadmap.models import Delivery, Initiative
@@ -407,9 +408,18 @@ def _indicators() -> QuerySet[Indicator]:
 def list_indicators(
     request: HttpRequest, response: HttpResponse, page: Query[PageParams]
 ) -> dict[str, Any]:
-    """Alle målindikatorer. «example_data» sier om en indikator har målverdier som er eksempeldata."""
+    """Alle målindikatorer. «example_data» sier om en indikator har målverdier som er eksempeldata.
+
+    «assessment» er vurderingen av hovedserien mot målet, med tallene den bygger på.
+    """
     links = rep.Links(request)
-    result = _page(request, response, _indicators(), page, lambda i: rep.indicator_out(i, links))
+    # A strategy has tens of indicators, so all are read and assessed (headline series only,
+    # three queries) rather than a page at a time.
+    indicators = list(_indicators())
+    assessed = headline_assessments(indicators)
+    result = _page(
+        request, response, indicators, page, lambda i: rep.indicator_out(i, links, assessed[i.pk])
+    )
     result["example_data"] = any(item["example_data"] for item in result["items"])
     return result
 
@@ -433,7 +443,9 @@ def get_indicator(request: HttpRequest, code: str) -> dict[str, Any]:
     Tall som ikke er publiserte, er merket med `is_example = true`, og hele svaret har
     `example_data = true` og en forklaring i `example_data_notice` når minst ett tall er det.
     """
-    return rep.indicator_detail(_indicator(code), rep.Links(request))
+    indicator = _indicator(code)
+    assessed = headline_assessments([indicator])
+    return rep.indicator_detail(indicator, rep.Links(request), assessed.get(indicator.pk))
 
 
 @router.get(

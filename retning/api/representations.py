@@ -5,6 +5,7 @@ Web links always point at the Norwegian pages so that a representation (and its 
 depend on the client's language.
 """
 
+import math
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils import translation
 from retning.actors.models import Organisation, UserGroup
 from retning.alignment.models import RelatedDocument
 from retning.indicators.models import Indicator, Observation, Target
+from retning.indicators.selectors import SeriesAssessment
 from retning.roadmap.models import Delivery, Initiative
 from retning.roadmap.phases import Phase
 from retning.strategy.models import Goal, Source, Strategy, SubGoal, Theme
@@ -254,7 +256,41 @@ def observation_out(observation: Observation, indicator: Indicator, links: Links
     }
 
 
-def indicator_out(indicator: Indicator, links: Links) -> Json:
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN; such inputs (a ratio with nothing to divide by) become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def assessment_out(series: SeriesAssessment | None) -> Json | None:
+    if series is None:
+        return None
+    computed = series.computed
+    language = translation.get_language() or "nb"
+    status = series.status
+    return {
+        "status": status.value,
+        "status_label": status.label_en if language.startswith("en") else status.label_nb,
+        "computed_status": computed.status.value,
+        "method": computed.method.value,
+        "inputs": _finite(dict(computed.inputs)),
+        "reason": computed.reason,
+        "reason_code": computed.reason_code.value if computed.reason_code else None,
+        "explanation_nb": computed.explanation_nb,
+        "explanation_en": computed.explanation_en,
+        "overridden": series.is_overridden,
+        "override_reason": series.override.reason if series.override else None,
+    }
+
+
+def indicator_out(
+    indicator: Indicator, links: Links, assessment: SeriesAssessment | None = None
+) -> Json:
     return {
         **indicator_ref(indicator, links),
         "name_en": indicator.name_en,
@@ -271,11 +307,14 @@ def indicator_out(indicator: Indicator, links: Links) -> Json:
         "example_data": has_example_data(indicator),
         "web_url": links.web(indicator),
         "version": indicator.version,
+        "assessment": assessment_out(assessment),
     }
 
 
-def indicator_detail(indicator: Indicator, links: Links) -> Json:
-    summary = indicator_out(indicator, links)
+def indicator_detail(
+    indicator: Indicator, links: Links, assessment: SeriesAssessment | None = None
+) -> Json:
+    summary = indicator_out(indicator, links, assessment)
     baseline = None
     if indicator.baseline_period and indicator.baseline_value is not None:
         baseline = {

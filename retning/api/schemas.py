@@ -246,6 +246,27 @@ class ObservationOut(Schema):
     version: int
 
 
+class AssessmentOut(Schema):
+    status: str = Field(
+        description="Vurderingen som vises (en overstyring går foran den beregnede)."
+    )
+    status_label: str
+    computed_status: str = Field(description="Den beregnede vurderingen.")
+    method: str
+    inputs: dict[str, Any] = Field(
+        description="Tallene bak vurderingen: utgangsår og -verdi, siste år og verdi, mål, "
+        "endringstakt, forhold og terskler."
+    )
+    reason: str | None = Field(
+        description="Hvorfor serien ikke kan vurderes, når den ikke kan det."
+    )
+    reason_code: str | None
+    explanation_nb: str
+    explanation_en: str
+    overridden: bool
+    override_reason: str | None
+
+
 class IndicatorOut(IndicatorRef):
     name_en: str
     goal: GoalRef
@@ -259,6 +280,9 @@ class IndicatorOut(IndicatorRef):
     example_data: bool = Field(description=EXAMPLE_DATA_DESCRIPTION)
     web_url: str
     version: int
+    assessment: AssessmentOut | None = Field(
+        default=None, description="Vurderingen av hovedserien (uten inndeling) mot målet."
+    )
 
 
 class IndicatorDetail(IndicatorOut):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 
 from . import assessment
@@ -188,6 +189,130 @@ def assessments_for(indicators: Sequence[Indicator]) -> dict[int, list[SeriesAss
     return result
 
 
+# Per series: how many values, the first and last period with a value, and whether the series
+# mixes period kinds (the fifth character of a period code is "", "K", "M", "H" or "T").
+_SUMMARY_SQL = """
+WITH series AS (
+    SELECT indicator_id, breakdown_dimension AS dim, breakdown_value AS cat,
+           COUNT(value) AS n,
+           MIN(CASE WHEN value IS NOT NULL THEN period_start END) AS first_start,
+           MAX(CASE WHEN value IS NOT NULL THEN period_start END) AS last_start,
+           MIN(SUBSTR(period, 5, 1)) AS kind_min, MAX(SUBSTR(period, 5, 1)) AS kind_max
+    FROM {table} WHERE indicator_id IN ({ids})
+    GROUP BY indicator_id, breakdown_dimension, breakdown_value
+)
+SELECT s.indicator_id, s.dim, s.cat, s.n, s.kind_min = s.kind_max,
+       f.period, f.value, l.period, l.value
+FROM series s
+LEFT JOIN {table} f ON f.indicator_id = s.indicator_id AND f.breakdown_dimension = s.dim
+    AND f.breakdown_value = s.cat AND f.period_start = s.first_start AND f.value IS NOT NULL
+LEFT JOIN {table} l ON l.indicator_id = s.indicator_id AND l.breakdown_dimension = s.dim
+    AND l.breakdown_value = s.cat AND l.period_start = s.last_start AND l.value IS NOT NULL
+"""
+
+
+def _series_ends(
+    indicator_ids: Sequence[int],
+) -> dict[int, dict[SeriesKey, list[SeriesRow]]]:
+    """For every series, just the points an assessment reads: the first and last with a value.
+
+    ``assessment.assess`` judges a series by its first and last value (and needs at least two);
+    the points between change nothing. Within one kind of period, the order of period starts is
+    the order of the periods' midpoints that ``assess`` uses, so one aggregated query finds both
+    ends. The rare series that mixes kinds (say years and quarters) is read whole instead.
+    """
+    if not indicator_ids:
+        return {}
+    sql = _SUMMARY_SQL.format(
+        table=Observation._meta.db_table, ids=", ".join(["%s"] * len(indicator_ids))
+    )
+    ends: dict[int, dict[SeriesKey, list[SeriesRow]]] = defaultdict(dict)
+    mixed: set[tuple[int, str, str]] = set()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The series are few and the observations many: hash the series and scan the
+            # observations once per end. Left to itself, the planner merges on the index prefix
+            # (indicator, dimension) and compares every series with every row of its dimension.
+            cursor.execute("SET LOCAL enable_mergejoin = off")
+            cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(sql, list(indicator_ids))
+        for indicator_id, dim, cat, count, one_kind, first_p, first_v, last_p, last_v in cursor:
+            if not one_kind:
+                mixed.add((indicator_id, dim, cat))
+                continue
+            rows: list[SeriesRow] = []
+            if count >= 1 and first_p is not None:
+                rows.append(SeriesRow(first_p, Decimal(str(first_v)), ""))
+            if count >= 2 and last_p is not None:
+                rows.append(SeriesRow(last_p, Decimal(str(last_v)), ""))
+            ends[indicator_id][(dim, cat)] = rows
+    for indicator_id in {key[0] for key in mixed}:
+        whole = _series_by_indicator([indicator_id])[indicator_id]
+        for key, rows in whole.items():
+            if (indicator_id, *key) in mixed:
+                ends[indicator_id][key] = rows
+    return ends
+
+
+def status_counts(indicators: Sequence[Indicator]) -> dict[int, Counter[Status]]:
+    """Series per status for each indicator, without reading every observation.
+
+    Gives the same counts as assessing ``assessments_for``'s series one by one, from one
+    aggregated query (see :func:`_series_ends`) plus the targets and overrides.
+    """
+    ids = [indicator.pk for indicator in indicators]
+    ends = _series_ends(ids)
+    targets = _targets_by_indicator(ids)
+    overrides = _overrides_by_indicator(ids)
+    counts: dict[int, Counter[Status]] = {}
+    for indicator in indicators:
+        by_key = ends.get(indicator.pk, {})
+        counter: Counter[Status] = Counter()
+        for key in sorted(by_key) if by_key else [HEADLINE]:
+            computed = assess_rows(
+                indicator, by_key.get(key, []), targets[indicator.pk], headline=key == HEADLINE
+            )
+            override = overrides[indicator.pk].get(key)
+            if override is not None and override.status in Status:
+                counter[Status(override.status)] += 1
+            else:
+                counter[computed.status] += 1
+        counts[indicator.pk] = counter
+    return counts
+
+
+def headline_assessments(indicators: Sequence[Indicator]) -> dict[int, SeriesAssessment]:
+    """Each indicator's headline series (no breakdown), assessed, in three queries.
+
+    For lists: the headline series is short (one value per period), so reading it whole costs
+    little even when an indicator has tens of thousands of breakdown observations.
+    """
+    ids = [indicator.pk for indicator in indicators]
+    rows: dict[int, list[SeriesRow]] = defaultdict(list)
+    headline_rows = (
+        Observation.objects.filter(indicator__in=ids, breakdown_dimension="", breakdown_value="")
+        .order_by("indicator_id", "period_start")
+        .values_list("indicator_id", "period", "value", "status")
+    )
+    for indicator_id, period, value, status in headline_rows:
+        rows[indicator_id].append(SeriesRow(period, value, status))
+    targets = _targets_by_indicator(ids)
+    overrides = _overrides_by_indicator(ids)
+    return {
+        indicator.pk: SeriesAssessment(
+            indicator_id=indicator.pk,
+            breakdown_dimension="",
+            breakdown_value="",
+            rows=tuple(rows[indicator.pk]),
+            computed=assess_rows(
+                indicator, rows[indicator.pk], targets[indicator.pk], headline=True
+            ),
+            override=overrides[indicator.pk].get(HEADLINE),
+        )
+        for indicator in indicators
+    }
+
+
 def indicator_assessments(indicator: Indicator) -> list[SeriesAssessment]:
     return assessments_for([indicator])[indicator.pk]
 
@@ -241,11 +366,7 @@ def _status_counts_by_indicator() -> dict[int, Counter[Status]]:
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    indicators = _indicators(Indicator.objects.all())
-    counts = {
-        indicator_id: Counter(item.status for item in series)
-        for indicator_id, series in assessments_for(indicators).items()
-    }
+    counts = status_counts(_indicators(Indicator.objects.all()))
     cache.set(key, counts, timeout=ASSESSMENT_CACHE_SECONDS)
     return counts
 

@@ -1,19 +1,25 @@
 """Importing observation files into an indicator.
 
-An import is all or nothing: the file is read by the pure ``formats`` readers, compared with what
-is stored, and written in one transaction only when no row has a problem. Values that change keep
-their old value in the history, with the user and the import batch (which holds the file's
-checksum), so every number on the site can be traced back to a file and a person.
+An import is all or nothing. The file is read as a stream by the pure ``formats`` readers and
+handled :data:`CHUNK_ROWS` rows at a time inside one transaction: each chunk is compared with the
+stored observations of its own keys and written, so memory stays flat however long the file is.
+When any problem turns up — in the file, in a row, or a period the file repeats — the transaction
+is rolled back and nothing is stored; a dry run is rolled back too, after counting what would be
+new, changed and unchanged. On PostgreSQL the rows are staged with ``COPY`` and applied with
+set-based SQL instead (``copy_import``). Values that change keep their old value in the history,
+with the user and the import batch (which holds the file's checksum), so every number on the
+site can be traced back to a file and a person.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import periods
@@ -24,10 +30,12 @@ from .formats import (
     ObservationRow,
     ParseResult,
     Problem,
-    parse_csv,
-    parse_jsonstat,
-    parse_xlsx,
+    RowStream,
+    stream_csv,
+    stream_jsonstat,
+    stream_xlsx,
 )
+from .formats.common import ProblemList
 from .models import ImportBatch, ImportMapping, Indicator, Observation
 
 FORMAT_JSONSTAT = "jsonstat"
@@ -37,7 +45,10 @@ FILE_FORMATS = (FORMAT_JSONSTAT, FORMAT_CSV, FORMAT_XLSX)
 FORMAT_LABELS = {FORMAT_JSONSTAT: "JSON-stat", FORMAT_CSV: "CSV", FORMAT_XLSX: "Excel (XLSX)"}
 
 BATCH_SIZE = 500
-MAX_PROBLEMS = 100
+# Rows read from the file before they are compared and written; bounds the memory of an import.
+CHUNK_ROWS = 10_000
+# New and changed observations listed one by one in a report (the counts are always complete).
+REPORT_ROWS = 1_000
 CHANGE_REASON = "Importert fra fil"
 
 # Limits of Observation.value (max_digits=20, decimal_places=6) and of the breakdown columns.
@@ -112,6 +123,11 @@ class ImportReport:
     batch_id: int | None = None
     # True when the file could not be read at all, so the mapping is the likely culprit.
     read_failed: bool = False
+    # ``created``, ``changed`` and ``problems`` list at most REPORT_ROWS / MAX_PROBLEMS items of a
+    # large file; these hold the full counts when the lists were cut short.
+    created_total: int | None = None
+    changed_total: int | None = None
+    problem_total: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,15 +135,19 @@ class ImportReport:
 
     @property
     def created_count(self) -> int:
-        return len(self.created)
+        return len(self.created) if self.created_total is None else self.created_total
 
     @property
     def changed_count(self) -> int:
-        return len(self.changed)
+        return len(self.changed) if self.changed_total is None else self.changed_total
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) if self.problem_total is None else self.problem_total
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.created or self.changed)
+        return bool(self.created_count or self.changed_count)
 
     @property
     def written(self) -> bool:
@@ -136,7 +156,7 @@ class ImportReport:
     def summary_nb(self) -> str:
         if self.problems:
             return (
-                f"Fant {len(self.problems)} feil i «{self.filename}». Ingenting er lagret. "
+                f"Fant {self.problem_count} feil i «{self.filename}». Ingenting er lagret. "
                 "Rett feilene og prøv igjen."
             )
         counts = (
@@ -168,6 +188,11 @@ class ImportReport:
                 f"  ~ {series}: "
                 f"{value_text(change.old_value, change.old_status)} → "
                 f"{value_text(change.new_value, change.new_status)}"
+            )
+        unlisted = self.created_count - len(self.created) + self.changed_count - len(self.changed)
+        if unlisted > 0:
+            lines.append(
+                f"  … og {unlisted} nye eller endrede målinger til som ikke er listet opp."
             )
         return lines
 
@@ -213,9 +238,14 @@ def saved_mapping(indicator: Indicator, source_name: str | None) -> ImportMappin
     return ImportMapping.objects.filter(indicator=indicator, source_name=source_name).first()
 
 
-def parse_file(data: bytes, file_format: str, mapping: Mapping | None) -> ParseResult:
-    readers = {FORMAT_JSONSTAT: parse_jsonstat, FORMAT_CSV: parse_csv, FORMAT_XLSX: parse_xlsx}
+def stream_file(data: bytes, file_format: str, mapping: Mapping | None) -> RowStream:
+    readers = {FORMAT_JSONSTAT: stream_jsonstat, FORMAT_CSV: stream_csv, FORMAT_XLSX: stream_xlsx}
     return readers[file_format](data, mapping)
+
+
+def parse_file(data: bytes, file_format: str, mapping: Mapping | None) -> ParseResult:
+    """The whole file read into memory; for previews and small files. Imports use streams."""
+    return stream_file(data, file_format, mapping).collect()
 
 
 def size_problem(size: int) -> Problem | None:
@@ -245,17 +275,6 @@ class _ImportFailed(Exception):
         self.report = report
 
 
-@dataclass
-class _Plan:
-    created: list[Observation] = field(default_factory=list)
-    # pk → new (value, status); the full records are loaded a batch at a time when written.
-    updates: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
-    created_report: list[NewObservation] = field(default_factory=list)
-    changed_report: list[ChangedObservation] = field(default_factory=list)
-    unchanged_count: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-
 def indicator_observations_import(
     *,
     indicator: Indicator,
@@ -266,16 +285,22 @@ def indicator_observations_import(
     source_name: str | None = None,
     user: Any = None,
     dry_run: bool = False,
+    fast_path: bool | None = None,
 ) -> ImportReport:
     """Read ``data`` and bring the indicator's observations in line with it, all or nothing.
 
     ``file_format`` is one of :data:`FILE_FORMATS`, or empty to detect it. Without a ``mapping``
     the one saved for (indicator, ``source_name``) is used; a successful real import saves the
     mapping it used under ``source_name``.
+
+    The file is read as a stream and applied :data:`CHUNK_ROWS` rows at a time inside one
+    transaction, which is rolled back when any problem turns up (or for a dry run). On PostgreSQL
+    the rows go through ``COPY`` into a staging table and are applied with set-based SQL
+    (``fast_path``; None chooses by database, False forces the ORM path, used to compare the two).
     """
     sha256 = hashlib.sha256(data).hexdigest()
     file_format = file_format or detect_format(filename, data)
-    base = {
+    base: dict[str, Any] = {
         "indicator_code": indicator.code,
         "filename": filename,
         "file_format": file_format,
@@ -304,137 +329,300 @@ def indicator_observations_import(
                 )
     base["mapping"] = mapping
 
-    parsed = parse_file(data, file_format, mapping)
-    if not parsed.ok:
-        return ImportReport(
-            **base, problems=parsed.problems, dimensions=parsed.dimensions, read_failed=True
-        )
-
+    use_copy = connection.vendor == "postgresql" if fast_path is None else fast_path
+    stream = stream_file(data, file_format, mapping)
+    context = _Context(
+        indicator=indicator,
+        base=base,
+        source_name=source_name or "",
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
     try:
         with transaction.atomic():
-            report = _compare_and_write(
-                indicator, parsed, base, source_name or "", user, dry_run, mapping
-            )
+            # Two imports into one indicator at once would both see a period as new; take turns.
+            Indicator.objects.select_for_update().filter(pk=indicator.pk).order_by().exists()
+            if use_copy:
+                from .copy_import import CopyApplier  # imports this module; load it late
+
+                applier: _Applier = CopyApplier(context)
+            else:
+                applier = OrmApplier(context)
+            report = _import_stream(stream, context, applier)
+            if not dry_run and source_name and mapping is not None:
+                saved = _save_mapping(indicator, source_name, file_format, mapping, user)
+                report = replace(report, mapping_was_saved=saved)
             if dry_run:
                 transaction.set_rollback(True)
+                report = replace(report, batch_id=None)
             return report
     except _ImportFailed as failed:
         return failed.report
 
 
-def _compare_and_write(
-    indicator: Indicator,
-    parsed: ParseResult,
-    base: dict[str, Any],
-    source_name: str,
-    user: Any,
-    dry_run: bool,
-    mapping: Mapping | None,
-) -> ImportReport:
-    # Two imports into one indicator at once would both see a period as new; take turns.
-    Indicator.objects.select_for_update().filter(pk=indicator.pk).order_by().exists()
-    existing: dict[SeriesKey, tuple[Decimal | None, str, int]] = {
-        (period, dimension, category): (value, status, pk)
-        for period, dimension, category, value, status, pk in Observation.objects.filter(
-            indicator=indicator
-        )
-        .order_by()
-        .values_list("period", "breakdown_dimension", "breakdown_value", "value", "status", "pk")
-    }
-    plan = _plan(indicator, parsed.rows, existing, source_name)
-    if plan.problems:
-        raise _ImportFailed(
-            ImportReport(**base, problems=_capped(plan.problems), dimensions=parsed.dimensions)
-        )
+@dataclass
+class _Context:
+    """What every chunk of one import shares: the indicator, the batch and the running counts."""
 
-    batch_id: int | None = None
-    if plan.created or plan.updates:
-        batch = ImportBatch.objects.create(
-            indicator=indicator,
-            filename=base["filename"][:255],
-            sha256=base["sha256"],
-            file_format=base["file_format"],
-            imported_by=user if getattr(user, "is_authenticated", False) else None,
-            created_count=len(plan.created),
-            changed_count=len(plan.updates),
-            unchanged_count=plan.unchanged_count,
+    indicator: Indicator
+    base: dict[str, Any]
+    source_name: str
+    user: Any
+    batch: ImportBatch | None = None
+    created_count: int = 0
+    changed_count: int = 0
+    unchanged_count: int = 0
+    created_report: list[NewObservation] = field(default_factory=list)
+    changed_report: list[ChangedObservation] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    def ensure_batch(self) -> ImportBatch:
+        if self.batch is None:
+            self.batch = ImportBatch.objects.create(
+                indicator=self.indicator,
+                filename=self.base["filename"][:255],
+                sha256=self.base["sha256"],
+                file_format=self.base["file_format"],
+                imported_by=self.user,
+            )
+        return self.batch
+
+    def note_created(self, new: NewObservation) -> None:
+        self.created_count += 1
+        if len(self.created_report) < REPORT_ROWS:
+            self.created_report.append(new)
+
+    def note_changed(self, change: ChangedObservation) -> None:
+        self.changed_count += 1
+        if len(self.changed_report) < REPORT_ROWS:
+            self.changed_report.append(change)
+
+
+class _Applier(Protocol):
+    def add(self, rows: list[ObservationRow]) -> None: ...
+
+    def finish(self, *, write: bool) -> None: ...
+
+
+def _import_stream(stream: RowStream, context: _Context, applier: _Applier) -> ImportReport:
+    """Feed the stream's rows to ``applier`` a chunk at a time; raise _ImportFailed on problems."""
+    problems = context.problems
+    row_problems = ProblemList()
+    read = 0
+    chunk: list[ObservationRow] = []
+    for row in stream:
+        read += 1
+        problem = _row_problem(row)
+        if problem is not None:
+            row_problems.add(problem.message_nb, row=problem.row, cell=problem.cell)
+            continue
+        if stream.problems or problems or row_problems:
+            continue  # nothing will be written; only the remaining problems matter
+        chunk.append(row)
+        if len(chunk) >= CHUNK_ROWS:
+            applier.add(chunk)
+            chunk = []
+    base = context.base
+    if stream.problems:
+        raise _ImportFailed(
+            ImportReport(
+                **base,
+                problems=stream.problems.as_tuple(),
+                problem_total=len(stream.problems),
+                dimensions=stream.dimensions,
+                read_failed=True,
+            )
         )
-        batch_id = batch.pk
-        history_user = batch.imported_by
-        for observation in plan.created:
-            observation.import_batch = batch
-        bulk_create_with_history(
-            plan.created,
-            Observation,
-            batch_size=BATCH_SIZE,
-            default_user=history_user,
-            default_change_reason=CHANGE_REASON,
+    if not read:
+        problems.add("Fant ingen observasjoner å lese inn.")
+    else:
+        if chunk:
+            applier.add(chunk)
+        applier.finish(write=not row_problems)
+    if problems or row_problems:
+        # Problems with the file as a whole (repeated periods) first, then those of single rows.
+        combined = ProblemList()
+        for problem in (*problems.as_tuple(), *row_problems.as_tuple()):
+            if not problem.message_nb.startswith("… og "):
+                combined.add(problem.message_nb, row=problem.row, cell=problem.cell)
+        total = len(problems) + len(row_problems)
+        combined.count_more(total - len(combined))
+        raise _ImportFailed(
+            ImportReport(
+                **base,
+                problems=combined.as_tuple(),
+                problem_total=total,
+                dimensions=stream.dimensions,
+                read_failed=bool(problems),
+            )
         )
-        _update_changed(plan.updates, batch, source_name)
-    mapping_saved = False
-    if not dry_run and source_name and mapping is not None:
-        mapping_saved = _save_mapping(indicator, source_name, base["file_format"], mapping, user)
+    batch = context.batch
+    if batch is not None:
+        batch.created_count = context.created_count
+        batch.changed_count = context.changed_count
+        batch.unchanged_count = context.unchanged_count
+        batch.save(update_fields=["created_count", "changed_count", "unchanged_count"])
     return ImportReport(
         **base,
-        mapping_was_saved=mapping_saved,
-        created=tuple(plan.created_report),
-        changed=tuple(plan.changed_report),
-        unchanged_count=plan.unchanged_count,
-        dimensions=parsed.dimensions,
-        batch_id=None if dry_run else batch_id,
+        created=tuple(context.created_report),
+        changed=tuple(context.changed_report),
+        created_total=context.created_count,
+        changed_total=context.changed_count,
+        unchanged_count=context.unchanged_count,
+        dimensions=stream.dimensions,
+        batch_id=batch.pk if batch is not None else None,
     )
 
 
-def _plan(
-    indicator: Indicator,
-    rows: tuple[ObservationRow, ...],
-    existing: dict[SeriesKey, tuple[Decimal | None, str, int]],
-    source_name: str,
-) -> _Plan:
-    plan = _Plan()
-    for row in rows:
-        problem = _row_problem(row)
-        if problem is not None:
-            plan.problems.append(problem)
-            continue
-        if plan.problems:
-            continue  # nothing will be written; only the remaining problems matter
-        dimension, category = row.breakdown[0] if row.breakdown else ("", "")
-        stored = existing.get((row.period, dimension, category))
-        if stored is None:
-            plan.created.append(
-                Observation(
-                    indicator=indicator,
-                    period=row.period,
-                    # bulk_create skips save(), which normally derives this from the period.
-                    period_start=periods.parse_period(row.period).start,
-                    value=row.value,
-                    status=row.status,
-                    breakdown_dimension=dimension,
-                    breakdown_value=category,
-                    source=source_name,
+def duplicate_message(period: str, dimension: str, category: str) -> str:
+    detail = f" ({dimension} {category})" if dimension else ""
+    return (
+        f"Perioden {period}{detail} finnes flere ganger i filen. Hver periode kan bare ha én "
+        "verdi per inndeling."
+    )
+
+
+def row_key(row: ObservationRow) -> SeriesKey:
+    dimension, category = row.breakdown[0] if row.breakdown else ("", "")
+    return (row.period, dimension, category)
+
+
+class OrmApplier:
+    """Applies rows through the ORM with bulk writes and history; used on SQLite.
+
+    Each chunk is compared with the stored observations of just its keys. The keys already read
+    go to a temporary table rather than a Python set, so that finding a period the file repeats
+    costs no memory per row.
+    """
+
+    # Keys per lookup query; keeps the number of SQL parameters well under SQLite's limit.
+    LOOKUP_KEYS = 400
+    SEEN = "retning_import_seen_keys"
+
+    def __init__(self, context: _Context) -> None:
+        self.context = context
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.SEEN} (key text PRIMARY KEY)"
+            )
+            cursor.execute(f"DELETE FROM {self.SEEN}")  # noqa: S608 (constant table name)
+
+    def add(self, rows: list[ObservationRow]) -> None:
+        context = self.context
+        wanted: dict[SeriesKey, ObservationRow] = {}
+        for row in rows:
+            key = row_key(row)
+            if key in wanted:
+                context.problems.add(
+                    duplicate_message(*key), row=row.source_row, cell=row.source_cell
+                )
+                continue
+            wanted[key] = row
+        for key in self._seen_before(list(wanted)):
+            row = wanted.pop(key)
+            context.problems.add(duplicate_message(*key), row=row.source_row, cell=row.source_cell)
+        if context.problems:
+            return
+        existing = self._existing(list(wanted))
+        created: list[Observation] = []
+        updates: dict[int, tuple[Decimal | None, str]] = {}
+        for key, row in wanted.items():
+            period, dimension, category = key
+            stored = existing.get(key)
+            if stored is None:
+                created.append(
+                    Observation(
+                        indicator=context.indicator,
+                        period=period,
+                        # bulk_create skips save(), which normally derives this from the period.
+                        period_start=period_start(period),
+                        value=row.value,
+                        status=row.status,
+                        breakdown_dimension=dimension,
+                        breakdown_value=category,
+                        source=context.source_name,
+                    )
+                )
+                context.note_created(
+                    NewObservation(period, dimension, category, row.value, row.status)
+                )
+            elif stored[:2] == (row.value, row.status):
+                context.unchanged_count += 1
+            else:
+                old_value, old_status, pk = stored
+                context.note_changed(
+                    ChangedObservation(
+                        period, dimension, category, old_value, old_status, row.value, row.status
+                    )
+                )
+                updates[pk] = (row.value, row.status)
+        if not (created or updates):
+            return
+        batch = context.ensure_batch()
+        for observation in created:
+            observation.import_batch = batch
+        bulk_create_with_history(
+            created,
+            Observation,
+            batch_size=BATCH_SIZE,
+            default_user=batch.imported_by,
+            default_change_reason=CHANGE_REASON,
+        )
+        _update_changed(updates, batch, context.source_name)
+
+    def finish(self, *, write: bool) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.SEEN}")  # noqa: S608 (constant table name)
+
+    def _seen_before(self, keys: list[SeriesKey]) -> list[SeriesKey]:
+        """The keys among ``keys`` that earlier chunks had; remembers the others."""
+        compact = {"\x1f".join(key): key for key in keys}
+        texts = list(compact)
+        repeated: list[SeriesKey] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(texts), self.LOOKUP_KEYS):
+                part = texts[start : start + self.LOOKUP_KEYS]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(f"SELECT key FROM {self.SEEN} WHERE key IN ({marks})", part)  # noqa: S608
+                repeated += [compact[text] for (text,) in cursor.fetchall()]
+            cursor.executemany(
+                f"INSERT INTO {self.SEEN} (key) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+                [(text,) for text in texts],
+            )
+        return repeated
+
+    def _existing(self, keys: list[SeriesKey]) -> dict[SeriesKey, tuple[Decimal | None, str, int]]:
+        found: dict[SeriesKey, tuple[Decimal | None, str, int]] = {}
+        for start in range(0, len(keys), self.LOOKUP_KEYS):
+            part = keys[start : start + self.LOOKUP_KEYS]
+            wanted = set(part)
+            candidates = (
+                Observation.objects.filter(
+                    indicator=self.context.indicator,
+                    period__in={key[0] for key in part},
+                    breakdown_value__in={key[2] for key in part},
+                )
+                .order_by()
+                .values_list(
+                    "period", "breakdown_dimension", "breakdown_value", "value", "status", "pk"
                 )
             )
-            plan.created_report.append(
-                NewObservation(row.period, dimension, category, row.value, row.status)
-            )
-        elif stored[:2] == (row.value, row.status):
-            plan.unchanged_count += 1
-        else:
-            old_value, old_status, pk = stored
-            plan.changed_report.append(
-                ChangedObservation(
-                    row.period,
-                    dimension,
-                    category,
-                    old_value,
-                    old_status,
-                    row.value,
-                    row.status,
-                )
-            )
-            plan.updates[pk] = (row.value, row.status)
-    return plan
+            for period, dimension, category, value, status, pk in candidates:
+                if (period, dimension, category) in wanted:
+                    found[(period, dimension, category)] = (value, status, pk)
+        return found
+
+
+_PERIOD_STARTS: dict[str, date] = {}
+
+
+def period_start(period: str) -> date:
+    """The first day of a period code; a file repeats the same few periods, so they are kept."""
+    start = _PERIOD_STARTS.get(period)
+    if start is None:
+        start = periods.parse_period(period).start
+        if len(_PERIOD_STARTS) < 100_000:
+            _PERIOD_STARTS[period] = start
+    return start
 
 
 def _update_changed(
@@ -463,15 +651,6 @@ def _update_changed(
         )
 
 
-def _capped(problems: list[Problem]) -> tuple[Problem, ...]:
-    # Past this many, the list only repeats the same mistake.
-    if len(problems) <= MAX_PROBLEMS:
-        return tuple(problems)
-    more = len(problems) - MAX_PROBLEMS
-    note = Problem(None, None, f"… og {more} feil til av samme slag som ikke er listet opp.")
-    return (*problems[:MAX_PROBLEMS], note)
-
-
 def _row_problem(row: ObservationRow) -> Problem | None:
     def problem(message: str) -> Problem:
         return Problem(row=row.source_row, cell=row.source_cell, message_nb=message)
@@ -493,7 +672,7 @@ def _row_problem(row: ObservationRow) -> Problem | None:
                 f"Kategorien «{category[:40]}…» er lengre enn {_MAX_CATEGORY_LENGTH} tegn."
             )
     try:
-        periods.parse_period(row.period)
+        period_start(row.period)
     except periods.PeriodError as error:
         return problem(f"Perioden «{row.period}» er ugyldig: {error}")
     if row.value is not None:

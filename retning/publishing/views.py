@@ -159,9 +159,14 @@ def subgoal_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    indicators = Indicator.objects.select_related("goal", "subgoal").prefetch_related("targets")
+    indicators = list(
+        Indicator.objects.select_related("goal", "subgoal").prefetch_related("targets")
+    )
+    # The headline series' assessment of every indicator, in a fixed number of queries.
+    assessed = indicator_selectors.headline_assessments(indicators)
     by_goal: dict[object, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
+        indicator.headline_assessment = assessed[indicator.pk]  # type: ignore[attr-defined]
         by_goal[indicator.goal].append(indicator)
     return render(
         request,

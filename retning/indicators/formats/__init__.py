@@ -10,9 +10,10 @@ from .common import (
     ObservationRow,
     ParseResult,
     Problem,
+    RowStream,
 )
-from .jsonstat import dump_jsonstat, parse_jsonstat, to_jsonstat
-from .tabular import parse_csv, parse_xlsx
+from .jsonstat import dump_jsonstat, parse_jsonstat, stream_jsonstat, to_jsonstat
+from .tabular import parse_csv, parse_xlsx, stream_csv, stream_xlsx
 
 __all__ = [
     "BreakdownKind",
@@ -24,9 +25,13 @@ __all__ = [
     "ObservationRow",
     "ParseResult",
     "Problem",
+    "RowStream",
     "dump_jsonstat",
     "parse_csv",
     "parse_jsonstat",
     "parse_xlsx",
+    "stream_csv",
+    "stream_jsonstat",
+    "stream_xlsx",
     "to_jsonstat",
 ]

@@ -2,9 +2,14 @@
 
 Readers are atomic: a :class:`ParseResult` holds either rows or problems, never both, so a caller
 cannot import half a file by mistake.
+
+Every reader also comes as a stream (:class:`RowStream`): rows are produced one at a time while the
+file is read, so that a large file never sits in memory as a list of rows. A stream's rows are only
+valid once it has been read to the end without problems; a caller that writes rows as they come
+must do so inside a transaction it can roll back (as ``indicators.services`` does).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -301,8 +306,12 @@ class ProblemList:
         else:
             self._dropped += 1
 
+    def count_more(self, count: int) -> None:
+        """Count ``count`` further problems that were found but not described one by one."""
+        self._dropped += max(0, count)
+
     def __bool__(self) -> bool:
-        return bool(self._items)
+        return bool(self._items) or bool(self._dropped)
 
     def __len__(self) -> int:
         return len(self._items) + self._dropped
@@ -316,6 +325,41 @@ class ProblemList:
             message_nb=f"… og {self._dropped} feil til av samme slag som ikke er listet opp.",
         )
         return (*self._items, more)
+
+
+class RowStream:
+    """Rows read lazily from a file; ``problems`` and ``dimensions`` are final once it is exhausted.
+
+    Iterate it once. Rows that the reader has yielded may still be followed by problems (for
+    example a decimal comma in the last row of a file that used points so far), so nothing read from
+    a stream counts until the iteration has ended and ``problems`` is empty.
+    """
+
+    def __init__(
+        self,
+        produce: "Callable[[RowStream], Iterator[ObservationRow]]",
+        problems: ProblemList | None = None,
+        dimensions: tuple[DimensionInfo, ...] = (),
+    ) -> None:
+        self.problems = problems if problems is not None else ProblemList()
+        self.dimensions = dimensions
+        self._rows = produce(self)
+
+    def __iter__(self) -> Iterator[ObservationRow]:
+        return self._rows
+
+    @classmethod
+    def failed(
+        cls, problems: ProblemList, dimensions: tuple[DimensionInfo, ...] = ()
+    ) -> "RowStream":
+        return cls(lambda _stream: iter(()), problems, dimensions)
+
+    def collect(self) -> ParseResult:
+        """Read the whole stream into a :class:`ParseResult` (rows in memory, duplicates checked)."""
+        rows = list(self)
+        # A table reader may hold back a row until the file settles its decimal mark.
+        rows.sort(key=lambda row: row.source_row or 0)
+        return finish(rows, self.problems, self.dimensions)
 
 
 def breakdown_text(breakdown: tuple[tuple[str, str], ...]) -> str:

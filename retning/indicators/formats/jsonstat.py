@@ -40,7 +40,7 @@ from .common import (
     ObservationRow,
     ParseResult,
     ProblemList,
-    finish,
+    RowStream,
     status_from_symbol,
 )
 
@@ -126,19 +126,31 @@ def parse_jsonstat(
     source: bytes | str | IO[bytes] | AbcMapping[str, Any], mapping: Mapping | None = None
 ) -> ParseResult:
     """Read a JSON-stat 2.0 dataset into rows, or into problems explaining why it cannot be read."""
+    return stream_jsonstat(source, mapping).collect()
+
+
+def stream_jsonstat(
+    source: bytes | str | IO[bytes] | AbcMapping[str, Any], mapping: Mapping | None = None
+) -> RowStream:
+    """A JSON-stat 2.0 dataset's rows as a :class:`RowStream`.
+
+    A JSON-stat dataset is one JSON document, so it is parsed whole (bounded by the upload size
+    limit); the rows are then produced one at a time from the value cube rather than built as a
+    list, so the memory needed is that of the document, not of one object per row.
+    """
     mapping = mapping or Mapping()
     problems = ProblemList()
     data = _load(source, problems)
     if data is None:
-        return finish((), problems)
+        return RowStream.failed(problems)
     cube = _read_cube(data, problems)
     if cube is None:
-        return finish((), problems)
+        return RowStream.failed(problems)
     dimensions = tuple(dimension.info() for dimension in cube.dimensions)
     plan = _plan(cube, mapping, problems)
     if plan is None:
-        return finish((), problems, dimensions)
-    return finish(_rows(cube, plan, problems), problems, dimensions)
+        return RowStream.failed(problems, dimensions)
+    return RowStream(lambda out: _rows(cube, plan, out.problems), problems, dimensions)
 
 
 def _load(
@@ -477,7 +489,7 @@ def _plan(cube: _Cube, mapping: Mapping, problems: ProblemList) -> _Plan | None:
     return _Plan(time=time, breakdowns=breakdowns, fixed=fixed)
 
 
-def _rows(cube: _Cube, plan: _Plan, problems: ProblemList) -> list[ObservationRow]:
+def _rows(cube: _Cube, plan: _Plan, problems: ProblemList) -> Iterator[ObservationRow]:
     dimensions = cube.dimensions
     allowed = [
         [plan.fixed[k]] if k in plan.fixed else range(len(dimension.codes))
@@ -496,10 +508,9 @@ def _rows(cube: _Cube, plan: _Plan, problems: ProblemList) -> list[ObservationRo
                 cell=f"dimension.{time_dimension.id}.category.index",
             )
     if problems:
-        return []
+        return
 
     strides = [math.prod(cube.sizes[k + 1 :]) for k in range(len(dimensions))]
-    rows = []
     for combination in product(*allowed):
         position = sum(index * stride for index, stride in zip(combination, strides, strict=True))
         where = f"value[{position}]"
@@ -526,17 +537,14 @@ def _rows(cube: _Cube, plan: _Plan, problems: ProblemList) -> list[ObservationRo
         breakdown = tuple(
             sorted((key, dimensions[k].codes[combination[k]]) for k, key in plan.breakdowns.items())
         )
-        rows.append(
-            ObservationRow(
-                period=period_codes[combination[plan.time]],
-                value=number,
-                status=status or STATUS_NORMAL,
-                breakdown=breakdown,
-                source_cell=where,
-                source_status=symbol,
-            )
+        yield ObservationRow(
+            period=period_codes[combination[plan.time]],
+            value=number,
+            status=status or STATUS_NORMAL,
+            breakdown=breakdown,
+            source_cell=where,
+            source_status=symbol,
         )
-    return rows
 
 
 _INVALID = object()

@@ -49,14 +49,15 @@ from .common import (
     ObservationRow,
     ParseResult,
     ProblemList,
-    finish,
+    RowStream,
     status_from_symbol,
     status_from_text,
 )
 
-MAX_ROWS = 100_000
+# Streaming keeps memory flat, so these only bound the time a single file may take.
+MAX_ROWS = 2_000_000
 MAX_COLUMNS = 200
-MAX_CELLS = 2_000_000
+MAX_CELLS = 20_000_000
 # Distinct values listed per column in the result's dimension descriptions.
 MAX_CATEGORIES_LISTED = 50
 
@@ -87,61 +88,71 @@ UNCACHED_FORMULA = _UncachedFormula()
 
 def parse_csv(source: bytes | IO[bytes], mapping: Mapping | None = None) -> ParseResult:
     """Read a CSV file in long format into rows, or into problems explaining why it cannot be read."""
-    problems = ProblemList()
+    return stream_csv(source, mapping).collect()
+
+
+def stream_csv(source: bytes | IO[bytes], mapping: Mapping | None = None) -> RowStream:
+    """Read a CSV file in long format as a :class:`RowStream`, one row in memory at a time."""
     stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
     if _starts_like_zip(stream):
-        problems.add(
-            "Filen ser ut til å være en Excel-fil. Last den opp som Excel (.xlsx) i stedet for CSV."
+        return RowStream.failed(
+            _only(
+                "Filen ser ut til å være en Excel-fil. Last den opp som Excel (.xlsx) i stedet "
+                "for CSV."
+            )
         )
-        return finish((), problems)
+    return RowStream(lambda out: _csv_rows(stream, mapping, out))
+
+
+def _csv_rows(
+    stream: IO[bytes], mapping: Mapping | None, out: RowStream
+) -> Iterator[ObservationRow]:
+    problems = out.problems
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        return _parse_csv_text(text, mapping, problems)
+        first = text.readline()
+        while first and not first.strip():
+            first = text.readline()
+        if not first:
+            problems.add("Filen er tom.")
+            return
+        delimiter = _detect_delimiter(first)
+        if delimiter is None:
+            problems.add(
+                "Fant ikke skilletegnet mellom kolonnene i overskriftsraden. Bruk komma eller "
+                "semikolon mellom kolonnene."
+            )
+            return
+        reader = csv.reader(chain([first], text), delimiter=delimiter, strict=True)
+
+        def records() -> Iterator[tuple[int, Sequence[Any]]]:
+            number = 0
+            try:
+                for number, record in enumerate(reader, start=1):
+                    yield number, record
+            except csv.Error as error:
+                raise _ReadError(
+                    f"Rad {number + 1} kan ikke leses som CSV ({_csv_error_nb(error)})."
+                ) from error
+
+        yield from _table_rows(records(), mapping, out, undecided_decimal=delimiter == ";")
+    except _ReadError as error:
+        _replace_problems(out, str(error))
     except UnicodeDecodeError:
-        return finish(
-            (),
-            _only(
-                "Filen er ikke lagret som UTF-8. Lagre den på nytt som «CSV UTF-8» (i Excel: "
-                "Lagre som → CSV UTF-8 (kommadelt))."
-            ),
+        _replace_problems(
+            out,
+            "Filen er ikke lagret som UTF-8. Lagre den på nytt som «CSV UTF-8» (i Excel: "
+            "Lagre som → CSV UTF-8 (kommadelt)).",
         )
     finally:
         # Leave the caller's file open; closing the wrapper would close it.
         text.detach()
 
 
-def _parse_csv_text(
-    text: io.TextIOWrapper, mapping: Mapping | None, problems: ProblemList
-) -> ParseResult:
-    first = text.readline()
-    while first and not first.strip():
-        first = text.readline()
-    if not first:
-        problems.add("Filen er tom.")
-        return finish((), problems)
-    delimiter = _detect_delimiter(first)
-    if delimiter is None:
-        problems.add(
-            "Fant ikke skilletegnet mellom kolonnene i overskriftsraden. Bruk komma eller "
-            "semikolon mellom kolonnene."
-        )
-        return finish((), problems)
-    reader = csv.reader(chain([first], text), delimiter=delimiter, strict=True)
-
-    def rows() -> Iterator[tuple[int, Sequence[Any]]]:
-        number = 0
-        try:
-            for number, record in enumerate(reader, start=1):
-                yield number, record
-        except csv.Error as error:
-            raise _ReadError(
-                f"Rad {number + 1} kan ikke leses som CSV ({_csv_error_nb(error)})."
-            ) from error
-
-    try:
-        return _parse_table(rows(), mapping, problems, undecided_decimal=delimiter == ";")
-    except _ReadError as error:
-        return finish((), _only(str(error)))
+def _replace_problems(out: RowStream, message: str) -> None:
+    """A file that cannot be read at all: its one problem replaces whatever was found before."""
+    out.problems = _only(message)
+    out.dimensions = ()
 
 
 class _ReadError(Exception):
@@ -181,15 +192,28 @@ def _starts_like_zip(stream: IO[bytes]) -> bool:
 
 def parse_xlsx(source: bytes | IO[bytes], mapping: Mapping | None = None) -> ParseResult:
     """Read the first sheet (or ``mapping.sheet``) of an XLSX file in long format."""
-    problems = ProblemList()
+    return stream_xlsx(source, mapping).collect()
+
+
+def stream_xlsx(source: bytes | IO[bytes], mapping: Mapping | None = None) -> RowStream:
+    """The rows of an XLSX sheet as a :class:`RowStream`.
+
+    openpyxl's read-only mode parses the sheet XML as it goes, so only the file itself (at most
+    :data:`MAX_XLSX_BYTES`) and one row at a time are held in memory.
+    """
     data = source if isinstance(source, bytes) else source.read(MAX_XLSX_BYTES + 1)
     if len(data) > MAX_XLSX_BYTES:
-        problems.add(f"Filen er større enn {MAX_XLSX_BYTES // (1024 * 1024)} MB.")
-        return finish((), problems)
+        return RowStream.failed(_only(f"Filen er større enn {MAX_XLSX_BYTES // (1024 * 1024)} MB."))
     archive_problem = check_xlsx_archive(data)
     if archive_problem:
-        problems.add(archive_problem)
-        return finish((), problems)
+        return RowStream.failed(_only(archive_problem))
+    return RowStream(lambda out: _xlsx_sheet_rows(data, mapping, out))
+
+
+def _xlsx_sheet_rows(
+    data: bytes, mapping: Mapping | None, out: RowStream
+) -> Iterator[ObservationRow]:
+    problems = out.problems
     try:
         values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -198,7 +222,7 @@ def parse_xlsx(source: bytes | IO[bytes], mapping: Mapping | None = None) -> Par
             "Filen kunne ikke åpnes som Excel-fil (.xlsx). Den kan være skadet eller i et annet "
             "format; lagre den på nytt som Excel-arbeidsbok (.xlsx)."
         )
-        return finish((), problems)
+        return
     try:
         sheet_name = (mapping.sheet if mapping else "") or values_book.sheetnames[0]
         if sheet_name not in values_book.sheetnames:
@@ -207,7 +231,7 @@ def parse_xlsx(source: bytes | IO[bytes], mapping: Mapping | None = None) -> Par
                 + ", ".join(f"«{name}»" for name in values_book.sheetnames)
                 + "."
             )
-            return finish((), problems)
+            return
         values_sheet = values_book[sheet_name]
         formulas_sheet = formulas_book[sheet_name]
         # The stored sheet size can be wrong or inflated (A1:XFD1048576); read only cells present.
@@ -218,14 +242,12 @@ def parse_xlsx(source: bytes | IO[bytes], mapping: Mapping | None = None) -> Par
             formulas_sheet.iter_rows(min_row=1, min_col=1, values_only=True),
         )
         try:
-            return _parse_table(rows, mapping, problems, undecided_decimal=True)
+            yield from _table_rows(rows, mapping, out, undecided_decimal=True)
         except Exception:  # A sheet can be damaged further in than the workbook header.
-            return finish(
-                (),
-                _only(
-                    "Arket kunne ikke leses helt; filen er trolig skadet. Lagre den på nytt som "
-                    "Excel-arbeidsbok (.xlsx)."
-                ),
+            _replace_problems(
+                out,
+                "Arket kunne ikke leses helt; filen er trolig skadet. Lagre den på nytt som "
+                "Excel-arbeidsbok (.xlsx).",
             )
     finally:
         values_book.close()
@@ -285,6 +307,15 @@ class _Columns:
     status: int | None
     breakdowns: list[tuple[int, BreakdownMapping]]
     filters: list[tuple[int, str]]
+    # Worked out once per file rather than per row.
+    used: tuple[int, ...] = ()
+    value_letter: str = ""
+
+    def __post_init__(self) -> None:
+        used = [self.time, self.value, *(k for k, _ in self.breakdowns)]
+        used += [k for k, _ in self.filters] + ([self.status] if self.status is not None else [])
+        self.used = tuple(used)
+        self.value_letter = get_column_letter(self.value + 1)
 
 
 @dataclass
@@ -298,18 +329,20 @@ class _Pending:
     breakdown: tuple[tuple[str, str], ...]
 
 
-def _parse_table(
+def _table_rows(
     rows: Iterator[tuple[int, Sequence[Any]]],
     mapping: Mapping | None,
-    problems: ProblemList,
+    out: RowStream,
     *,
     undecided_decimal: bool,
-) -> ParseResult:
+) -> Iterator[ObservationRow]:
+    problems = out.problems
     header: list[str] = []
     header_row = 0
     columns: _Columns | None = None
     categories: list[dict[str, None]] = []
-    pending: list[_Pending] = []
+    decimals = _DecimalMark(undecided_decimal, problems)
+    matched = 0
     data_rows = 0
     cells_read = 0
     for number, all_cells in rows:
@@ -327,9 +360,10 @@ def _parse_table(
             header_row = number
             if len(header) > MAX_COLUMNS:
                 problems.add(f"Filen har {len(header)} kolonner; grensen er {MAX_COLUMNS}.")
-                return finish((), problems)
+                return
             columns = _resolve_columns(header, mapping or Mapping(), problems, header_row)
             categories = [{} for _ in header]
+            out.dimensions = _dimensions(header, categories, columns)
             continue
         data_rows += 1
         if data_rows > MAX_ROWS or cells_read > MAX_CELLS:
@@ -340,24 +374,25 @@ def _parse_table(
         if columns is not None:
             row = _read_row(number, cells, columns, problems)
             if row is not None:
-                pending.append(row)
+                matched += 1
+                yield from decimals.feed(row)
     if not header:
         problems.add("Filen er tom.")
-        return finish((), problems)
-    dimensions = _dimensions(header, categories, columns)
+        return
+    out.dimensions = _dimensions(header, categories, columns)
     if data_rows > MAX_ROWS or cells_read > MAX_CELLS:
         problems.add(
             f"Filen har mer enn {MAX_ROWS} rader eller {MAX_CELLS} celler. Del den opp i "
             "mindre filer."
         )
-        return finish((), problems, dimensions)
+        return
     if columns is None or problems:
-        return finish((), problems, dimensions)
-    if not pending and columns.filters:
+        return
+    if not matched and columns.filters:
         wanted = " og ".join(f"«{code}» i kolonnen «{header[k]}»" for k, code in columns.filters)
         problems.add(f"Ingen rader har {wanted}.")
-        return finish((), problems, dimensions)
-    return finish(_finish_rows(pending, problems, undecided_decimal), problems, dimensions)
+        return
+    yield from decimals.flush()
 
 
 def _resolve_columns(
@@ -414,11 +449,7 @@ def _read_row(
     def at(k: int) -> str:
         return f"{get_column_letter(k + 1)}{number}"
 
-    used = [columns.time, columns.value, *(k for k, _ in columns.breakdowns)]
-    used += [k for k, _ in columns.filters] + (
-        [columns.status] if columns.status is not None else []
-    )
-    uncached = [k for k in used if cell(k) is UNCACHED_FORMULA]
+    uncached = [k for k in columns.used if cell(k) is UNCACHED_FORMULA]
     for k in uncached:
         problems.add(
             "Cellen inneholder en formel uten lagret resultat. Åpne filen i Excel og lagre den på "
@@ -497,16 +528,18 @@ def _read_row(
 
     breakdown = tuple(
         sorted(
-            (breakdown.key, _category_code(cell(k), breakdown.kind))
-            for k, breakdown in columns.breakdowns
-            if not _is_empty(cell(k))
+            [
+                (breakdown.key, _category_code(cell(k), breakdown.kind))
+                for k, breakdown in columns.breakdowns
+                if not _is_empty(cell(k))
+            ]
         )
     )
     return _Pending(
         row=number,
         period=period,
         value=raw_value,
-        value_cell=at(columns.value),
+        value_cell=f"{columns.value_letter}{number}",
         status=status,
         source_status=source_status,
         breakdown=breakdown,
@@ -523,8 +556,23 @@ def _category_code(cell: Any, kind: BreakdownKind) -> str:
     return text.zfill(width) if width and text.isdigit() else text
 
 
+_PERIOD_CODES: dict[str, str] = {}
+
+
 def _period(cell: Any) -> str:
     """The canonical period code of a cell; raises PeriodError with a Norwegian message."""
+    if isinstance(cell, str):
+        # A file repeats the same few periods on every row; remember the valid ones.
+        code = _PERIOD_CODES.get(cell)
+        if code is None:
+            code = _period_uncached(cell)
+            if len(_PERIOD_CODES) < 10_000:
+                _PERIOD_CODES[cell] = code
+        return code
+    return _period_uncached(cell)
+
+
+def _period_uncached(cell: Any) -> str:
     if _is_empty(cell):
         raise periods.PeriodError("Perioden mangler.")
     if isinstance(cell, datetime | date):
@@ -542,22 +590,70 @@ def _period(cell: Any) -> str:
     return periods.parse_period(text).code
 
 
-def _finish_rows(
-    pending: list[_Pending], problems: ProblemList, undecided_decimal: bool
-) -> list[ObservationRow]:
-    style = _decimal_style(
-        [row.value for row in pending if isinstance(row.value, str)], undecided_decimal, problems
-    )
-    if style is None:
-        return []
-    rows = []
-    for row in pending:
-        value = _number(row.value, style)
-        if value is None and row.value is not None:
-            problems.add(f"«{row.value}» er ikke et tall.", row=row.row, cell=row.value_cell)
-            continue
-        rows.append(
-            ObservationRow(
+class _DecimalMark:
+    """Decides, while the rows stream past, whether the file writes decimals with "," or ".".
+
+    A value that settles the question ("1,5", "1.5", "1 234,5") settles it for the whole file; a
+    later value settling it the other way is a problem. Values that only the answer can read (such
+    as "1,234", or text that is no number at all) wait in ``held`` until the file settles the
+    question or ends, when the delimiter decides. Integers and spreadsheet numbers never wait, so in
+    practice only the first few rows of a file are ever held. Held rows come out later than the
+    rows after them; ``RowStream.collect`` puts rows back in file order.
+    """
+
+    def __init__(self, undecided_decimal: bool, problems: ProblemList) -> None:
+        self.default = "," if undecided_decimal else "."
+        self.problems = problems
+        self.style: str | None = None
+        self.first_text: str = ""
+        self.mixed = False
+        self.held: list[_Pending] = []
+
+    def feed(self, row: _Pending) -> Iterator[ObservationRow]:
+        if self.mixed:
+            return
+        if isinstance(row.value, str):
+            cleaned = _clean_number(row.value)
+            style = _style_of(cleaned)
+            if style is not None and self.style is None:
+                self.style, self.first_text = style, row.value
+                yield from self._release(self.held)
+                self.held = []
+            elif style is not None and style != self.style:
+                comma, point = (
+                    (self.first_text, row.value)
+                    if self.style == ","
+                    else (row.value, self.first_text)
+                )
+                self.problems.add(
+                    f"Filen blander desimalkomma («{comma}») og desimalpunktum («{point}»). Bruk "
+                    "det samme desimaltegnet i hele filen."
+                )
+                self.mixed = True
+                self.held = []
+                return
+            elif self.style is None and not _INTEGER.match(cleaned):
+                self.held.append(row)
+                return
+        yield from self._release([row])
+
+    def flush(self) -> Iterator[ObservationRow]:
+        if self.mixed:
+            return
+        self.style = self.style or self.default
+        yield from self._release(self.held)
+        self.held = []
+
+    def _release(self, pending: list[_Pending]) -> Iterator[ObservationRow]:
+        style = self.style or self.default
+        for row in pending:
+            value = _number(row.value, style)
+            if value is None and row.value is not None:
+                self.problems.add(
+                    f"«{row.value}» er ikke et tall.", row=row.row, cell=row.value_cell
+                )
+                continue
+            yield ObservationRow(
                 period=row.period,
                 value=value,
                 status=row.status or STATUS_NORMAL,
@@ -566,8 +662,6 @@ def _finish_rows(
                 source_cell=row.value_cell,
                 source_status=row.source_status,
             )
-        )
-    return rows
 
 
 def _clean_number(text: str) -> str:
@@ -577,32 +671,19 @@ def _clean_number(text: str) -> str:
     return cleaned
 
 
-def _decimal_style(texts: list[str], undecided_decimal: bool, problems: ProblemList) -> str | None:
-    """ "," or "." as the file's decimal mark, or None (with a problem) when the file mixes them."""
-    comma = point = None
-    for text in texts:
-        cleaned = _clean_number(text)
-        if _INTEGER.match(cleaned) or _UNDECIDED.match(cleaned):
-            continue
-        if _COMMA_DECIMAL.match(cleaned) or (_POINT_GROUPED.match(cleaned) and "," in cleaned):
-            comma = comma or text
-        elif _POINT_DECIMAL.match(cleaned) or (_COMMA_GROUPED.match(cleaned) and "." in cleaned):
-            point = point or text
-        elif _POINT_GROUPED.match(cleaned):
-            comma = comma or text
-        elif _COMMA_GROUPED.match(cleaned):
-            point = point or text
-    if comma and point:
-        problems.add(
-            f"Filen blander desimalkomma («{comma}») og desimalpunktum («{point}»). Bruk det "
-            "samme desimaltegnet i hele filen."
-        )
+def _style_of(cleaned: str) -> str | None:
+    """ "," or "." when a cleaned number text can only be read one way, else None."""
+    if _INTEGER.match(cleaned) or _UNDECIDED.match(cleaned):
         return None
-    if comma:
+    if _COMMA_DECIMAL.match(cleaned) or (_POINT_GROUPED.match(cleaned) and "," in cleaned):
         return ","
-    if point:
+    if _POINT_DECIMAL.match(cleaned) or (_COMMA_GROUPED.match(cleaned) and "." in cleaned):
         return "."
-    return "," if undecided_decimal else "."
+    if _POINT_GROUPED.match(cleaned):
+        return ","
+    if _COMMA_GROUPED.match(cleaned):
+        return "."
+    return None
 
 
 def _number(raw: Any, style: str) -> Decimal | None:
