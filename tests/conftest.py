@@ -3,7 +3,9 @@
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from retning.dataset.services import dataset_seed
@@ -28,6 +30,14 @@ def seeded(db: None) -> None:
     """The default dataset, also after a transactional (live-server) test has flushed the database."""
     if not Strategy.objects.exists():
         dataset_seed()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Start every test in bokmål: a test-client request to /en/ leaves English active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -30,3 +30,31 @@ urlpatterns = [
     path("dokumenter/", views.document_list, name="document_list"),
     path("sok/", views.search, name="search"),
 ]
+
+# The open-data archive (issue 8), appended so other work on this list is not disturbed.
+from . import archive_views  # noqa: E402
+
+urlpatterns += [
+    path("apne-data/retning.zip", archive_views.open_data_archive, name="open_data_archive"),
+]
+
+from . import timeline_views  # noqa: E402
+
+urlpatterns += [
+    path("mal/<int:number>/tidslinje/", timeline_views.goal_timeline, name="goal_timeline"),
+    path(
+        "mal/<int:number>/avhengigheter/",
+        timeline_views.goal_dependencies,
+        name="goal_dependencies",
+    ),
+    path(
+        "aktorer/<slug:slug>/tidslinje/",
+        timeline_views.organisation_timeline,
+        name="organisation_timeline",
+    ),
+    path(
+        "brukergrupper/<slug:slug>/tidslinje/",
+        timeline_views.usergroup_timeline,
+        name="usergroup_timeline",
+    ),
+]
