@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from retning.reporting import services
 from retning.reporting.models import ReportingRound, StatusReport
 from retning.roadmap.models import Delivery, Initiative
+from tests.reporting.portfolio_support import download_portfolio_pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -180,3 +181,14 @@ def test_reporting_round_journey(
         .delivery_snapshots.filter(delivery=delivery)
         .exists()
     )
+
+    # The portfolio report for the round, reached from the round page, carries the approved status.
+    office.goto(round_.get_absolute_url())
+    office.get_by_role("link", name=re.compile("Porteføljerapport")).first.click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("Porteføljerapport")
+    text = " ".join(download_portfolio_pdf_text(office, site, round_.pk).split())
+    assert f"{initiative.title}" in text
+    # Its line in the per-initiative list reads «Title (Owner): Gul. Framdrift: Gul, …».
+    status = re.search(re.escape(initiative.title) + r" \([^)]*\): (\w+)\. Framdrift", text)
+    assert status is not None, text
+    assert status.group(1) == "Gul"
