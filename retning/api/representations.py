@@ -376,6 +376,7 @@ def initiative_out(initiative: Initiative, links: Links) -> Json:
         "grouping": initiative.grouping.title if initiative.grouping else None,
         "phase_first": _phase(initiative.phase_first),
         "phase_last": _phase(initiative.phase_last),
+        "priority": initiative.priority,
         "planning_status": initiative.planning_status,
         "start_date": initiative.start_date,
         "end_date": initiative.end_date,

@@ -323,6 +323,9 @@ class InitiativeOut(InitiativeRef):
     grouping: str | None
     phase_first: PhaseOut | None
     phase_last: PhaseOut | None
+    priority: Literal[1, 2, 3] | None = Field(
+        None, description="Prioritet vedtatt i rådsmodellen: 1 høy, 2 middels, 3 lav."
+    )
     planning_status: Literal["planned", "tentative"]
     start_date: date | None
     end_date: date | None

@@ -125,10 +125,14 @@ class AppliedChange:
     body_short_name: str
     date: Any
     is_public: bool
+    # Every change this case made to the object, with the target periods for an indicator's page.
+    changes: tuple[PlanChange, ...] = ()
+    periods: tuple[str, ...] = ()
 
 
 def applied_changes_for(obj: Any) -> list[AppliedChange]:
-    """Applied plan changes that touched ``obj`` (or its targets, for an indicator); one query."""
+    """Applied plan changes that touched ``obj`` (or its targets, for an indicator), grouped by
+    case; at most two queries."""
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
 
@@ -137,30 +141,49 @@ def applied_changes_for(obj: Any) -> list[AppliedChange]:
     if obj is None or obj.pk is None:
         return []
     condition = Q(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+    target_periods: dict[int, str] = {}
     if isinstance(obj, Indicator):
+        target_periods = dict(Target.objects.filter(indicator=obj).values_list("pk", "period"))
         condition |= Q(
             content_type=ContentType.objects.get_for_model(Target),
-            object_id__in=Target.objects.filter(indicator=obj).values("pk"),
+            object_id__in=list(target_periods),
+        )
+        # A retired target is gone; its change remembers which indicator it belonged to.
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(Target),
+            kind=PlanChange.Kind.RETIRE,
+            old_value__indicator=obj.pk,
         )
     changes = (
         PlanChange.objects.filter(condition, applied_in__isnull=False)
-        .select_related("decision__case__body", "decision__meeting")
-        .order_by("-decision__meeting__date", "decision__case__number", "pk")
+        .select_related("decision__case__body", "decision__meeting", "content_type")
+        .order_by("-decision__meeting__date", "decision__case__number", "order", "pk")
     )
-    seen: set[int] = set()
-    result = []
+    grouped: dict[int, list[PlanChange]] = {}
     for change in changes:
-        case = change.decision.case
-        if case.pk in seen:
-            continue
-        seen.add(case.pk)
+        grouped.setdefault(change.decision.case_id, []).append(change)
+    result = []
+    for case_changes in grouped.values():
+        first = case_changes[0]
+        case = first.decision.case
         result.append(
             AppliedChange(
-                change=change,
+                change=first,
                 case=case,
                 body_short_name=case.body.short_name,
-                date=change.decision.meeting.date,
+                date=first.decision.meeting.date,
                 is_public=not case.is_exempt,
+                changes=tuple(case_changes),
+                periods=tuple(_period_of(c, target_periods) for c in case_changes),
             )
         )
     return result
+
+
+def _period_of(change: PlanChange, target_periods: dict[int, str]) -> str:
+    if change.content_type.model != "target":
+        return ""
+    if change.object_id in target_periods:
+        return target_periods[change.object_id]
+    values = change.old_value if isinstance(change.old_value, dict) else change.new_value
+    return str(values.get("period", "")) if isinstance(values, dict) else ""

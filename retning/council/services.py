@@ -8,6 +8,7 @@ import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +16,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 
 from retning.actors.models import Organisation
 from retning.editing.services import (
@@ -393,6 +395,44 @@ def _plan_change(decision: Decision, order: int, request: PlanChangeRequest) -> 
     return change
 
 
+# Fields that tell two new records of the same kind apart (the unique ones of each plan model).
+_NEW_RECORD_KEYS = ("strategy", "indicator", "period", "code", "external_id")
+
+
+def _clashes_within(changes: Sequence[PlanChangeRequest]) -> list[str]:
+    """Messages for changes in one decision that touch the same thing twice.
+
+    Across decisions that is checked when the minutes are approved; within one decision it is
+    always a slip, so it is refused before anything is recorded.
+    """
+    whole = "*"
+    touched: dict[tuple[Any, ...], list[str]] = {}
+    messages: list[str] = []
+    for request in changes:
+        if request.kind == PlanChange.Kind.ADD:
+            if request.model is None or not isinstance(request.new_value, Mapping):
+                continue
+            identity = tuple(str(request.new_value.get(key, "")) for key in _NEW_RECORD_KEYS)
+            key: tuple[Any, ...] = (request.model, "ny", identity)
+            label = f"ny {request.model._meta.verbose_name}"
+            field = whole
+        else:
+            if request.target is None:
+                continue
+            model = type(request.target)
+            key = (model, request.target.pk)
+            label = f"{model._meta.verbose_name} «{request.target}»"
+            field = whole if request.kind == PlanChange.Kind.RETIRE else request.field_name
+        fields = touched.setdefault(key, [])
+        if fields and (field in fields or whole in (field, *fields)):
+            messages.append(
+                f"Vedtaket endrer {label} mer enn én gang. Slå endringene sammen til én, "
+                "eller ta bort den ene."
+            )
+        fields.append(field)
+    return list(dict.fromkeys(messages))
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -417,6 +457,9 @@ def decision_record(
         )
     if not text.strip():
         raise ValidationError(f"Skriv vedtaksteksten for {case.label}.", code="no_text")
+    clashes = _clashes_within(changes)
+    if clashes:
+        raise ValidationError(clashes, code="clash")
     decision = Decision.objects.create(case=case, meeting=meeting, text=text, recorded_by=user)
     PlanChange.objects.bulk_create(
         _plan_change(decision, order, request) for order, request in enumerate(changes)
@@ -454,7 +497,11 @@ def _errors(instance: models.Model) -> dict[str, list[str]]:
     return {}
 
 
-def _apply(change: PlanChange, *, user: Any, reason: str) -> None:
+def _apply(
+    change: PlanChange, *, user: Any, reason: str, together: Sequence[PlanChange] = ()
+) -> None:
+    """Carry out one change. ``together`` are further field changes of the same object in the
+    same decision, saved with it: a phase range moved forward must change both ends at once."""
     model = change.content_type.model_class()
     assert model is not None
     try:
@@ -474,12 +521,13 @@ def _apply(change: PlanChange, *, user: Any, reason: str) -> None:
             change.old_value = _record_values(instance)
             versioned_delete(instance, expected_version=instance.version, user=user, reason=reason)  # type: ignore[attr-defined,type-var]
             return
-        model_field = _plan_field(model, change.field_name)
-        # The value replaced is the one in the database now, which may differ from what the
-        # decision saw if someone edited the record since.
-        change.old_value = _to_json(getattr(instance, model_field.attname))
         errors_before = _errors(instance)
-        setattr(instance, model_field.attname, _field_value(model_field, change.new_value))
+        for each in (change, *together):
+            model_field = _plan_field(model, each.field_name)
+            # The value replaced is the one in the database now, which may differ from what the
+            # decision saw if someone edited the record since.
+            each.old_value = _to_json(getattr(instance, model_field.attname))
+            setattr(instance, model_field.attname, _field_value(model_field, each.new_value))
         # Imported records are sometimes already inconsistent (see Initiative.import_warnings);
         # only problems this change introduces should stop it.
         introduced = {
@@ -546,12 +594,25 @@ def minutes_approve(
             meeting=meeting,
         )
         retired: set[tuple[int, int | None]] = set()
+        # Field changes a decision makes to one object are saved together (see _apply).
+        same_object: dict[tuple[int, int | None, int], list[PlanChange]] = {}
+        for change in changes:
+            if change.kind == PlanChange.Kind.CHANGE:
+                key3 = (change.content_type_id, change.object_id, change.decision_id)
+                same_object.setdefault(key3, []).append(change)
+        done: set[int] = set()
         for change in changes:
             case = change.decision.case
             key = (change.content_type_id, change.object_id)
+            reason = f"Vedtak {case.label} i {case.body.short_name}"
+            if change.kind == PlanChange.Kind.CHANGE:
+                if change.pk not in done:
+                    group = same_object[(*key, change.decision_id)]
+                    _apply(group[0], user=user, reason=reason, together=group[1:])
+                    done.update(c.pk for c in group)
             # Two decisions may both retire the same object; it can only be deleted once.
-            if change.kind != PlanChange.Kind.RETIRE or key not in retired:
-                _apply(change, user=user, reason=f"Vedtak {case.label} i {case.body.short_name}")
+            elif change.kind != PlanChange.Kind.RETIRE or key not in retired:
+                _apply(change, user=user, reason=reason)
             if change.kind == PlanChange.Kind.RETIRE:
                 retired.add(key)
             change.applied_in = version
@@ -731,3 +792,56 @@ def plan_field_label(change: PlanChange) -> str:
         return str(model._meta.get_field(change.field_name).verbose_name)
     except FieldDoesNotExist:
         return change.field_name
+
+
+def plan_value_label(model: type[models.Model] | None, field_name: str, value: Any) -> str:
+    """A stored plan value as a reader knows it: choice labels, names of linked records."""
+    if value is None or value == "":
+        return "–"
+    model_field = None
+    if model is not None:
+        try:
+            model_field = model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            model_field = None
+    if isinstance(model_field, models.ForeignKey):
+        related = model_field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(model_field, models.Field):
+        try:
+            python_value = model_field.to_python(value)
+        except ValidationError:
+            python_value = value
+        if model_field.choices:
+            labels = {key: label for key, label in model_field.flatchoices}
+            if python_value in labels:
+                return str(labels[python_value])
+        if isinstance(python_value, bool):
+            return "ja" if python_value else "nei"
+        if isinstance(python_value, Decimal):
+            return formats.localize(python_value.normalize())
+    return Truncator(str(value)).chars(300)
+
+
+def plan_change_values(change: PlanChange) -> tuple[str, str]:
+    """The old and new value of a change, readable: «Middels» → «Høy», not 2 → 1."""
+    model = change.content_type.model_class()
+    if change.kind == PlanChange.Kind.CHANGE:
+        return (
+            plan_value_label(model, change.field_name, change.old_value),
+            plan_value_label(model, change.field_name, change.new_value),
+        )
+    if change.kind == PlanChange.Kind.ADD and isinstance(change.new_value, dict):
+        parts = []
+        for name, value in change.new_value.items():
+            if value in (None, ""):
+                continue
+            label = name
+            if model is not None:
+                try:
+                    label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+                except FieldDoesNotExist:
+                    pass
+            parts.append(f"{label}: {plan_value_label(model, name, value)}")
+        return "–", "; ".join(parts)
+    return "–", "–"

@@ -1,7 +1,6 @@
 """Council pages. Reading is open where the record is public; every write view names its
 permission once, in its ``@permission_for`` line, and calls one service."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,20 +16,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from retning.editing.registry import permission_for
 from retning.editing.services import RecordGone, StaleVersion
-from retning.indicators.models import Target
-from retning.strategy.models import Goal, SubGoal
 
 from . import attachments, calendar, documents, selectors, services
 from .annual import annual_cycle
 from .forms import (
+    MAX_ROWS,
+    ROW_KINDS,
     AttachmentForm,
     CaseProposalForm,
     CaseTriageForm,
+    ChangeRows,
     DecisionForm,
     FollowUpForm,
     MeetingForm,
     MinutesForm,
     ScheduleForm,
+    decision_form_as_typed,
 )
 from .models import (
     Body,
@@ -44,7 +45,6 @@ from .models import (
     PlanChange,
     PlanVersion,
 )
-from .services import PlanChangeRequest
 
 # ---------------------------------------------------------------------------------------------
 # Lookups
@@ -488,77 +488,65 @@ def case_triage(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-def _plan_changes_from(data: dict[str, Any]) -> list[PlanChangeRequest]:
-    changes: list[PlanChangeRequest] = []
-    indicator = data.get("target_indicator")
-    if indicator is not None:
-        period = str(data["target_period"])
-        value: Decimal = data["target_value"]
-        target = Target.objects.filter(indicator=indicator, period=period).first()
-        if target is None:
-            changes.append(
-                PlanChangeRequest(
-                    kind="add",
-                    model=Target,
-                    new_value={"indicator": indicator.pk, "period": period, "value": str(value)},
-                )
-            )
-        else:
-            changes.append(
-                PlanChangeRequest(
-                    kind="change", target=target, field_name="value", new_value=str(value)
-                )
-            )
-    goal: Goal | None = data.get("goal")
-    if goal is not None:
-        changes.append(
-            PlanChangeRequest(
-                kind="change", target=goal, field_name="title", new_value=data["goal_title"]
-            )
-        )
-    subgoal: SubGoal | None = data.get("retire_subgoal")
-    if subgoal is not None:
-        changes.append(PlanChangeRequest(kind="retire", target=subgoal))
-    initiative = data.get("initiative")
-    if initiative is not None:
-        for name in ("phase_first", "phase_last"):
-            changes.append(
-                PlanChangeRequest(
-                    kind="change", target=initiative, field_name=name, new_value=data[name]
-                )
-            )
-    return changes
+def _row_errors(rows: ChangeRows) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    for row in rows.rows:
+        heading = _("Endring %(n)s") % {"n": row.number}
+        for message in row.non_field_errors():
+            items.append((row.anchor, f"{heading}: {message}"))
+        for bound in row:
+            for message in bound.errors:
+                items.append((str(bound.auto_id), f"{heading}, {bound.label}: {message}"))
+    return items
 
 
 @permission_for("council.add_decision", lookup=case_by_pk)
 def decision_create(request: HttpRequest, case: Case) -> HttpResponse:
-    form = DecisionForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_record(
-                case=case,
-                text=form.cleaned_data["text"],
-                changes=_plan_changes_from(form.cleaned_data),
-                user=request.user,
-            )
-        except ValidationError as error:
-            _service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Vedtaket i %(case)s er registrert. Planendringene innføres når referatet godkjennes."
+    data = request.POST if request.method == "POST" else None
+    remove = request.POST.get("fjern", "") if data is not None else ""
+    adding = data is not None and request.POST.get("handling") == "legg-til"
+    if data is not None and (adding or remove.isdigit()):
+        # Only a row added or removed: show the form again as typed, judged when submitted.
+        form = decision_form_as_typed(data, case)
+        rows = ChangeRows(
+            data,
+            editing=True,
+            add=request.POST.get("ny-endring", "") if adding else "",
+            remove=int(remove) if remove.isdigit() else None,
+        )
+    else:
+        form = DecisionForm(data, case=case)
+        rows = ChangeRows(data)
+        if data is not None and all([form.is_valid(), rows.is_valid()]):
+            try:
+                services.decision_record(
+                    case=case,
+                    text=form.cleaned_data["text"],
+                    changes=form.plan_changes() + rows.plan_changes(),
+                    user=request.user,
                 )
-                % {"case": case.label},
-            )
-            return redirect("council:meeting_detail", case.meeting_id)
+            except ValidationError as error:
+                _service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Vedtaket i %(case)s er registrert. Planendringene innføres når referatet "
+                        "godkjennes."
+                    )
+                    % {"case": case.label},
+                )
+                return redirect("council:meeting_detail", case.meeting_id)
     return render(
         request,
         "council/decision_form.html",
         {
             "case": case,
             "form": form,
-            "errors": _errors(form),
+            "rows": rows,
+            "row_kinds": [(key, row.legend) for key, row in ROW_KINDS.items()],
+            "max_rows": MAX_ROWS,
+            "errors": _errors(form) + _row_errors(rows) if data is not None else [],
             "crumbs": _crumbs(
                 (case.label, reverse("council:case_detail", args=[case.pk])),
                 (_("Registrer vedtak"), None),
@@ -798,6 +786,7 @@ def _describe(change: PlanChange) -> dict[str, Any]:
         "model": model._meta.verbose_name if model else change.content_type.model,
         "object": services.plan_object_label(change),
         "field": services.plan_field_label(change),
+        "values": services.plan_change_values(change),
     }
 
 

@@ -82,6 +82,11 @@ class Initiative(Versioned):
         REGIONAL = "regional", _("Regionalt")
         MUNICIPAL = "municipal", _("Kommunalt")
 
+    class Priority(models.IntegerChoices):
+        HIGH = 1, _("Høy")
+        MEDIUM = 2, _("Middels")
+        LOW = 3, _("Lav")
+
     external_id = models.CharField(
         _("leveranse-ID"),
         max_length=17,
@@ -115,6 +120,10 @@ class Initiative(Versioned):
     )
     phase_last = models.PositiveSmallIntegerField(
         _("fase til"), choices=PHASE_CHOICES, null=True, blank=True
+    )
+    # Set by the council model (a decision may change it); the roadmap export has no priority.
+    priority = models.PositiveSmallIntegerField(
+        _("prioritet"), choices=Priority.choices, null=True, blank=True
     )
     planning_status = models.CharField(
         _("planleggingsstatus"),
