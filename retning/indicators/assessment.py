@@ -225,9 +225,14 @@ def assess(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     rate_thresholds: RateThresholds = DEFAULT_RATE_THRESHOLDS,
     tolerance: float = DEFAULT_TOLERANCE,
+    explain: bool = True,
 ) -> Assessment:
     """Judge a series. The baseline is ``baseline`` when given, else the first point with a value;
-    the latest point is the last point with a value. Points without a value are skipped."""
+    the latest point is the last point with a value. Points without a value are skipped.
+
+    ``explain=False`` leaves the explanations of a judged series empty (status, inputs and the
+    reason why a series cannot be assessed are the same): for counting statuses of many series.
+    """
     if not math.isfinite(tolerance) or tolerance < 0:
         raise ValueError("Toleransen må være et endelig tall som ikke er negativt.")
     used = Method.OBSERVED_RATE if target is None else method
@@ -235,12 +240,12 @@ def assess(
     try:
         base, latest = _base_and_latest(list(points), baseline, inputs)
         if used is Method.OBSERVED_RATE:
-            return _observed_rate(base, latest, direction, rate_thresholds, inputs)
+            return _observed_rate(base, latest, direction, rate_thresholds, inputs, explain)
         assert target is not None
         _check_target(base, target, inputs)
         if used is Method.LINEAR_TRAJECTORY:
-            return _linear(base, latest, target, direction, thresholds, tolerance, inputs)
-        return _cagr_ratio(base, latest, target, direction, thresholds, inputs)
+            return _linear(base, latest, target, direction, thresholds, tolerance, inputs, explain)
+        return _cagr_ratio(base, latest, target, direction, thresholds, inputs, explain)
     except _CannotAssess as cannot:
         return Assessment(
             status=Status.CANNOT_ASSESS,
@@ -384,7 +389,11 @@ def _require_positive(base: SeriesPoint, latest: SeriesPoint, target: Target | N
 
 
 def _target_met(
-    method: Method, latest: SeriesPoint, target: Target, inputs: dict[str, Any]
+    method: Method,
+    latest: SeriesPoint,
+    target: Target,
+    inputs: dict[str, Any],
+    explain: bool = True,
 ) -> Assessment:
     return Assessment(
         status=Status.TARGET_MET,
@@ -393,12 +402,16 @@ def _target_met(
         explanation_nb=(
             f"Siste verdi, {_number(latest.value, 'nb')} ({_when(latest, 'nb')}), har nådd målet "
             f"{_number(target.value, 'nb')} for {_when(target, 'nb')}: målet er nådd."
-        ),
+        )
+        if explain
+        else "",
         explanation_en=(
             f"The latest value, {_number(latest.value, 'en')} ({_when(latest, 'en')}), has "
             f"reached the target of {_number(target.value, 'en')} for {_when(target, 'en')}: "
             "target met."
-        ),
+        )
+        if explain
+        else "",
     )
 
 
@@ -409,11 +422,12 @@ def _cagr_ratio(
     direction: Direction,
     thresholds: Thresholds,
     inputs: dict[str, Any],
+    explain: bool = True,
 ) -> Assessment:
     assert base.value is not None and latest.value is not None
     inputs["thresholds"] = _thresholds(thresholds)
     if _meets(latest.value, target, direction):
-        return _target_met(Method.CAGR_RATIO, latest, target, inputs)
+        return _target_met(Method.CAGR_RATIO, latest, target, inputs, explain)
     _require_positive(base, latest, target)
     observed = _cagr(base.value, latest.value, latest.year - base.year)
     required = _cagr(base.value, target.value, target.year - base.year)
@@ -432,13 +446,17 @@ def _cagr_ratio(
                 f"målet {_number(target.value, 'nb')}, men siste verdi "
                 f"{_number(latest.value, 'nb')} ({_when(latest, 'nb')}) gjør det ikke lenger: "
                 f"{status.label_nb}."
-            ),
+            )
+            if explain
+            else "",
             explanation_en=(
                 f"The baseline {_number(base.value, 'en')} ({_when(base, 'en')}) already met the "
                 f"target of {_number(target.value, 'en')}, but the latest value "
                 f"{_number(latest.value, 'en')} ({_when(latest, 'en')}) no longer does: "
                 f"{status.label_en}."
-            ),
+            )
+            if explain
+            else "",
         )
     ratio = direction.sign * observed / abs(required)
     if not math.isfinite(ratio):
@@ -456,7 +474,9 @@ def _cagr_ratio(
             f"innen {_when(target, 'nb')} trengs {_percent(required, 'nb')} per år fra "
             f"utgangsverdien. Faktisk endring er {_number(ratio, 'nb')} ganger den nødvendige: "
             f"{status.label_nb}."
-        ),
+        )
+        if explain
+        else "",
         explanation_en=(
             f"The value went from {_number(base.value, 'en')} ({_when(base, 'en')}) to "
             f"{_number(latest.value, 'en')} ({_when(latest, 'en')}), an average change of "
@@ -464,7 +484,9 @@ def _cagr_ratio(
             f"{_number(target.value, 'en')} by {_when(target, 'en')} takes "
             f"{_percent(required, 'en')} a year from the baseline. The actual change is "
             f"{_number(ratio, 'en')} times the required one: {status.label_en}."
-        ),
+        )
+        if explain
+        else "",
     )
 
 
@@ -486,12 +508,13 @@ def _linear(
     thresholds: Thresholds,
     tolerance: float,
     inputs: dict[str, Any],
+    explain: bool = True,
 ) -> Assessment:
     assert base.value is not None and latest.value is not None
     sign = direction.sign
     inputs.update(thresholds=_thresholds(thresholds), tolerance=tolerance)
     if _meets(latest.value, target, direction):
-        return _target_met(Method.LINEAR_TRAJECTORY, latest, target, inputs)
+        return _target_met(Method.LINEAR_TRAJECTORY, latest, target, inputs, explain)
     share_of_time = min(1.0, (latest.year - base.year) / (target.year - base.year))
     expected = base.value + (target.value - base.value) * share_of_time
     planned = sign * (target.value - base.value)
@@ -520,8 +543,10 @@ def _linear(
             status = Status.LIMITED_PROGRESS
     inputs["ratio"] = ratio if ratio is not None and math.isfinite(ratio) else None
     shown = inputs["ratio"]
-    share_nb = f", {_percent(shown, 'nb')} av forventet endring" if shown is not None else ""
-    share_en = f", {_percent(shown, 'en')} of the expected change" if shown is not None else ""
+    share_nb = share_en = ""
+    if explain and shown is not None:
+        share_nb = f", {_percent(shown, 'nb')} av forventet endring"
+        share_en = f", {_percent(shown, 'en')} of the expected change"
     return Assessment(
         status=status,
         method=Method.LINEAR_TRAJECTORY,
@@ -533,7 +558,9 @@ def _linear(
             f"{_number(latest.value, 'nb')}{share_nb}. Avvik innenfor {_number(band, 'nb')} "
             f"({_percent(tolerance, 'nb')} av hele endringen) regnes som i rute: "
             f"{status.label_nb}."
-        ),
+        )
+        if explain
+        else "",
         explanation_en=(
             f"On a straight line from {_number(base.value, 'en')} ({_when(base, 'en')}) to the "
             f"target of {_number(target.value, 'en')} ({_when(target, 'en')}) the value would be "
@@ -541,7 +568,9 @@ def _linear(
             f"{_number(latest.value, 'en')}{share_en}. Falling behind by up to "
             f"{_number(band, 'en')} ({_percent(tolerance, 'en')} of the whole change) counts as "
             f"on track: {status.label_en}."
-        ),
+        )
+        if explain
+        else "",
     )
 
 
@@ -551,6 +580,7 @@ def _observed_rate(
     direction: Direction,
     thresholds: RateThresholds,
     inputs: dict[str, Any],
+    explain: bool = True,
 ) -> Assessment:
     assert base.value is not None and latest.value is not None
     inputs["rate_thresholds"] = {
@@ -583,7 +613,9 @@ def _observed_rate(
             f"endringen med faste grenser: minst {_percent(thresholds.substantial, 'nb')} per år "
             f"i riktig retning er i rute, minst {_percent(thresholds.moderate, 'nb')} er framgang "
             f"som bør øke: {status.label_nb}."
-        ),
+        )
+        if explain
+        else "",
         explanation_en=(
             f"The value went from {_number(base.value, 'en')} ({_when(base, 'en')}) to "
             f"{_number(latest.value, 'en')} ({_when(latest, 'en')}), an average change of "
@@ -591,7 +623,9 @@ def _observed_rate(
             f"with fixed limits: at least {_percent(thresholds.substantial, 'en')} a year in the "
             f"right direction is on track, at least {_percent(thresholds.moderate, 'en')} is "
             f"progress that should speed up: {status.label_en}."
-        ),
+        )
+        if explain
+        else "",
     )
 
 
@@ -628,3 +662,110 @@ def _percent(rate: float, lang: str) -> str:
 
 def _plain(value: float | None) -> str:
     return "ingen" if value is None else repr(value)
+
+
+def status_of(
+    points: Iterable[SeriesPoint],
+    target: Target | None = None,
+    *,
+    direction: Direction = Direction.HIGHER_IS_BETTER,
+    method: Method = Method.CAGR_RATIO,
+    baseline: SeriesPoint | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    rate_thresholds: RateThresholds = DEFAULT_RATE_THRESHOLDS,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> Status:
+    """``assess(...).status``, without the inputs and explanations: for counting many series.
+
+    The same steps in the same order as :func:`assess` and its helpers, with the same arithmetic,
+    so the two always agree (a property-based test holds them to it).
+    """
+    if not math.isfinite(tolerance) or tolerance < 0:
+        raise ValueError("Toleransen må være et endelig tall som ikke er negativt.")
+    cannot = Status.CANNOT_ASSESS
+    used = Method.OBSERVED_RATE if target is None else method
+    if baseline is not None and baseline.value is None:
+        return cannot
+    valued = [point for point in points if point.value is not None]
+    for point in [*valued, *([baseline] if baseline else [])]:
+        if not math.isfinite(point.year) or point.value is None or not math.isfinite(point.value):
+            return cannot
+    if not valued:
+        return cannot
+    valued.sort(key=lambda point: point.year)
+    for earlier, later in zip(valued, valued[1:], strict=False):
+        if earlier.year == later.year:
+            return cannot
+    if baseline is None and len(valued) < 2:
+        return cannot
+    base = baseline or valued[0]
+    latest = valued[-1]
+    assert base.value is not None and latest.value is not None
+    if latest.year <= base.year:
+        return cannot
+    sign = direction.sign
+    try:
+        if used is Method.OBSERVED_RATE:
+            if base.value <= 0 or latest.value < 0:
+                return cannot
+            progress = sign * _cagr(base.value, latest.value, latest.year - base.year)
+            if progress >= rate_thresholds.substantial:
+                return Status.ON_TRACK
+            if progress >= rate_thresholds.moderate:
+                return Status.NEEDS_ACCELERATION
+            if progress >= rate_thresholds.limited:
+                return Status.LIMITED_PROGRESS
+            return Status.DETERIORATION
+        assert target is not None
+        if not math.isfinite(target.year) or not math.isfinite(target.value):
+            return cannot
+        if target.year <= base.year:
+            return cannot
+        if _meets(latest.value, target, direction):
+            return Status.TARGET_MET
+        if used is Method.LINEAR_TRAJECTORY:
+            return _linear_status(base, latest, target, sign, thresholds, tolerance)
+        if base.value <= 0 or latest.value < 0 or target.value <= 0:
+            return cannot
+        observed = _cagr(base.value, latest.value, latest.year - base.year)
+        required = _cagr(base.value, target.value, target.year - base.year)
+        if sign * required <= 0:
+            return Status.DETERIORATION if sign * observed < 0 else Status.LIMITED_PROGRESS
+        ratio = sign * observed / abs(required)
+        if not math.isfinite(ratio):
+            return cannot
+        return _by_ratio(ratio, thresholds)
+    except _CannotAssess:
+        return cannot
+
+
+def _linear_status(
+    base: SeriesPoint,
+    latest: SeriesPoint,
+    target: Target,
+    sign: int,
+    thresholds: Thresholds,
+    tolerance: float,
+) -> Status:
+    assert base.value is not None and latest.value is not None
+    share_of_time = min(1.0, (latest.year - base.year) / (target.year - base.year))
+    expected = base.value + (target.value - base.value) * share_of_time
+    planned = sign * (target.value - base.value)
+    expected_change = sign * (expected - base.value)
+    achieved = sign * (latest.value - base.value)
+    band = tolerance * abs(target.value - base.value)
+    behind = sign * (expected - latest.value)
+    if not all(
+        math.isfinite(x) for x in (expected, planned, expected_change, achieved, band, behind)
+    ):
+        return Status.CANNOT_ASSESS
+    if planned <= 0:
+        return Status.DETERIORATION if achieved < 0 else Status.LIMITED_PROGRESS
+    ratio = achieved / expected_change if expected_change > 0 else math.inf
+    if ratio < thresholds.limited:
+        return Status.DETERIORATION
+    if behind <= band:
+        return Status.ON_TRACK
+    if ratio >= thresholds.acceleration:
+        return Status.NEEDS_ACCELERATION
+    return Status.LIMITED_PROGRESS

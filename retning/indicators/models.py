@@ -243,8 +243,12 @@ class Observation(Versioned):
                 violation_error_message=_("Det finnes allerede en måling for denne perioden."),
             )
         ]
-        # Pages read an indicator's headline series (no breakdown) in time order.
-        indexes = [models.Index(fields=["indicator", "breakdown_dimension", "period_start"])]
+        # The series index ``observation_series_idx`` — (indicator, breakdown_dimension,
+        # breakdown_value, kind of period, period_start) carrying period and value — is made by
+        # migration 0004 with SQL of its own for PostgreSQL (INCLUDE) and SQLite (which has no
+        # INCLUDE and gets period and value as key columns). Pages read a series in time order
+        # from it, and the re-assessment of every series jumps from series to series and reads
+        # only each series' first and last value (``selectors._series_ends``).
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period}: {self.value}"

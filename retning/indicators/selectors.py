@@ -12,12 +12,13 @@ Every function here issues a fixed number of queries, whatever the number of ind
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max, QuerySet
 
 from . import assessment
@@ -97,6 +98,77 @@ def status_choices() -> list[tuple[str, str]]:
     return [(status.value, status.label_nb) for status in STATUS_ORDER]
 
 
+@dataclass(frozen=True)
+class _Judge:
+    """What every series of one indicator is judged against, worked out once per indicator."""
+
+    target: assessment.Target | None
+    baseline: assessment.SeriesPoint | None
+    direction: assessment.Direction
+    method: assessment.Method
+    thresholds: assessment.Thresholds
+    tolerance: float
+
+    @classmethod
+    def of(cls, indicator: Indicator, targets: Sequence[Target]) -> "_Judge":
+        final = max(targets, key=lambda target: parse_period(target.period).start, default=None)
+        baseline = None
+        if indicator.baseline_period and indicator.baseline_value is not None:
+            baseline = _point(indicator.baseline_period, indicator.baseline_value)
+        return cls(
+            target=assessment.Target.from_period(final.period, final.value) if final else None,
+            baseline=baseline,
+            direction=assessment.Direction(indicator.direction),
+            method=assessment.Method(indicator.assessment_method),
+            thresholds=assessment.Thresholds(
+                on_track=float(indicator.threshold_on_track),
+                acceleration=float(indicator.threshold_acceleration),
+                limited=float(indicator.threshold_limited),
+            ),
+            tolerance=float(indicator.linear_tolerance),
+        )
+
+    def assess(
+        self, rows: Sequence[SeriesRow], *, headline: bool, explain: bool = True
+    ) -> Assessment:
+        return assessment.assess(
+            [_point(row.period, row.value) for row in rows],
+            self.target,
+            direction=self.direction,
+            method=self.method,
+            baseline=self.baseline if headline else None,
+            thresholds=self.thresholds,
+            tolerance=self.tolerance,
+            explain=explain,
+        )
+
+    def status(self, rows: Sequence[SeriesRow], *, headline: bool) -> Status:
+        """``assess(...).status``, for counting: no inputs or explanations are written."""
+        return assessment.status_of(
+            [_point(row.period, row.value) for row in rows],
+            self.target,
+            direction=self.direction,
+            method=self.method,
+            baseline=self.baseline if headline else None,
+            thresholds=self.thresholds,
+            tolerance=self.tolerance,
+        )
+
+
+@lru_cache(maxsize=4096)
+def _period_point(code: str) -> tuple[float, str, str]:
+    point = assessment.SeriesPoint.from_period(code, None)
+    return point.year, point.label, point.label_en
+
+
+def _point(code: str, value: Decimal | float | None) -> assessment.SeriesPoint:
+    """``SeriesPoint.from_period``, with the period worked out once per code."""
+    year, label, label_en = _period_point(code)
+    return assessment.SeriesPoint(
+        year=year, value=None if value is None else float(value), label=label, label_en=label_en
+    )
+
+
 def assess_rows(
     indicator: Indicator,
     rows: Sequence[SeriesRow],
@@ -105,25 +177,7 @@ def assess_rows(
     headline: bool,
 ) -> Assessment:
     """Judge one series of ``indicator`` against its final target. ``targets`` in any order."""
-    final = max(targets, key=lambda target: parse_period(target.period).start, default=None)
-    baseline = None
-    if headline and indicator.baseline_period and indicator.baseline_value is not None:
-        baseline = assessment.SeriesPoint.from_period(
-            indicator.baseline_period, indicator.baseline_value
-        )
-    return assessment.assess(
-        [assessment.SeriesPoint.from_period(row.period, row.value) for row in rows],
-        assessment.Target.from_period(final.period, final.value) if final else None,
-        direction=assessment.Direction(indicator.direction),
-        method=assessment.Method(indicator.assessment_method),
-        baseline=baseline,
-        thresholds=assessment.Thresholds(
-            on_track=float(indicator.threshold_on_track),
-            acceleration=float(indicator.threshold_acceleration),
-            limited=float(indicator.threshold_limited),
-        ),
-        tolerance=float(indicator.linear_tolerance),
-    )
+    return _Judge.of(indicator, targets).assess(rows, headline=headline)
 
 
 def _series_by_indicator(
@@ -211,30 +265,97 @@ LEFT JOIN {table} l ON l.indicator_id = s.indicator_id AND l.breakdown_dimension
 """
 
 
-def _series_ends(
-    indicator_ids: Sequence[int],
-) -> dict[int, dict[SeriesKey, list[SeriesRow]]]:
-    """For every series, just the points an assessment reads: the first and last with a value.
+# PostgreSQL: a skip scan over ``observation_series_idx`` (which carries period and value, so no
+# table row is read). The recursive part jumps from one series of an indicator to the next, one
+# index probe each, instead of reading every observation; where it lands is the series' first
+# entry: the lowest period kind, then the earliest start. One more probe reads the last valued
+# entry (highest kind, latest start), and another the first valued one when the first entry has
+# no value. When both ends have the same kind, every valued point of the series has that kind,
+# and they are the series' first and last values in time.
+_SKIP_SCAN_SQL = """
+WITH RECURSIVE series AS (
+    SELECT first.*
+    FROM unnest(%s::bigint[]) AS wanted(id)
+    CROSS JOIN LATERAL (
+        SELECT o.indicator_id, o.breakdown_dimension AS dim, o.breakdown_value AS cat,
+               SUBSTRING(o.period, 5, 1) AS kind, o.period, o.value
+        FROM {table} o WHERE o.indicator_id = wanted.id
+        ORDER BY o.indicator_id, o.breakdown_dimension, o.breakdown_value,
+                 SUBSTRING(o.period, 5, 1), o.period_start
+        LIMIT 1
+    ) first
+    UNION ALL
+    SELECT after.*
+    FROM series s
+    CROSS JOIN LATERAL (
+        SELECT o.indicator_id, o.breakdown_dimension AS dim, o.breakdown_value AS cat,
+               SUBSTRING(o.period, 5, 1) AS kind, o.period, o.value
+        FROM {table} o
+        WHERE (o.indicator_id, o.breakdown_dimension, o.breakdown_value)
+              > (s.indicator_id, s.dim, s.cat)
+        ORDER BY o.indicator_id, o.breakdown_dimension, o.breakdown_value,
+                 SUBSTRING(o.period, 5, 1), o.period_start
+        LIMIT 1
+    ) after
+    -- Only the row comparison above, so that the probe starts right after the previous series;
+    -- the first entry of the next indicator ends this indicator's walk.
+    WHERE after.indicator_id = s.indicator_id
+)
+SELECT s.indicator_id, s.dim, s.cat,
+       COALESCE(lo.kind, s.kind), COALESCE(lo.period, s.period), COALESCE(lo.value, s.value),
+       hi.kind, hi.period, hi.value
+FROM series s
+LEFT JOIN LATERAL (
+    SELECT SUBSTRING(o.period, 5, 1) AS kind, o.period, o.value FROM {table} o
+    WHERE s.value IS NULL
+      AND o.indicator_id = s.indicator_id AND o.breakdown_dimension = s.dim
+      AND o.breakdown_value = s.cat AND o.value IS NOT NULL
+    ORDER BY o.indicator_id, o.breakdown_dimension, o.breakdown_value,
+             SUBSTRING(o.period, 5, 1), o.period_start
+    LIMIT 1
+) lo ON true
+LEFT JOIN LATERAL (
+    SELECT SUBSTRING(o.period, 5, 1) AS kind, o.period, o.value FROM {table} o
+    WHERE o.indicator_id = s.indicator_id AND o.breakdown_dimension = s.dim
+      AND o.breakdown_value = s.cat AND o.value IS NOT NULL
+    ORDER BY o.indicator_id DESC, o.breakdown_dimension DESC, o.breakdown_value DESC,
+             SUBSTRING(o.period, 5, 1) DESC, o.period_start DESC
+    LIMIT 1
+) hi ON true
+"""
 
-    ``assessment.assess`` judges a series by its first and last value (and needs at least two);
-    the points between change nothing. Within one kind of period, the order of period starts is
-    the order of the periods' midpoints that ``assess`` uses, so one aggregated query finds both
-    ends. The rare series that mixes kinds (say years and quarters) is read whole instead.
-    """
-    if not indicator_ids:
-        return {}
+
+def _series_ends_skip_scan(
+    indicator_ids: Sequence[int],
+) -> tuple[dict[int, dict[SeriesKey, list[SeriesRow]]], set[tuple[int, str, str]]]:
+    ends: dict[int, dict[SeriesKey, list[SeriesRow]]] = defaultdict(dict)
+    mixed: set[tuple[int, str, str]] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SKIP_SCAN_SQL.format(table=Observation._meta.db_table), [list(indicator_ids)]
+        )
+        for indicator_id, dim, cat, lo_kind, lo_p, lo_v, hi_kind, hi_p, hi_v in cursor:
+            rows: list[SeriesRow] = []
+            if hi_p is not None:  # else the series has no value at all
+                if lo_kind != hi_kind:
+                    mixed.add((indicator_id, dim, cat))
+                    continue
+                rows.append(SeriesRow(lo_p, lo_v, ""))
+                if hi_p != lo_p:
+                    rows.append(SeriesRow(hi_p, hi_v, ""))
+            ends[indicator_id][(dim, cat)] = rows
+    return ends, mixed
+
+
+def _series_ends_aggregated(
+    indicator_ids: Sequence[int],
+) -> tuple[dict[int, dict[SeriesKey, list[SeriesRow]]], set[tuple[int, str, str]]]:
     sql = _SUMMARY_SQL.format(
         table=Observation._meta.db_table, ids=", ".join(["%s"] * len(indicator_ids))
     )
     ends: dict[int, dict[SeriesKey, list[SeriesRow]]] = defaultdict(dict)
     mixed: set[tuple[int, str, str]] = set()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The series are few and the observations many: hash the series and scan the
-            # observations once per end. Left to itself, the planner merges on the index prefix
-            # (indicator, dimension) and compares every series with every row of its dimension.
-            cursor.execute("SET LOCAL enable_mergejoin = off")
-            cursor.execute("SET LOCAL enable_nestloop = off")
+    with connection.cursor() as cursor:
         cursor.execute(sql, list(indicator_ids))
         for indicator_id, dim, cat, count, one_kind, first_p, first_v, last_p, last_v in cursor:
             if not one_kind:
@@ -246,6 +367,27 @@ def _series_ends(
             if count >= 2 and last_p is not None:
                 rows.append(SeriesRow(last_p, Decimal(str(last_v)), ""))
             ends[indicator_id][(dim, cat)] = rows
+    return ends, mixed
+
+
+def _series_ends(
+    indicator_ids: Sequence[int],
+) -> dict[int, dict[SeriesKey, list[SeriesRow]]]:
+    """For every series, just the points an assessment reads: the first and last with a value.
+
+    ``assessment.assess`` judges a series by its first and last value (and needs at least two);
+    the points between change nothing. Within one kind of period, the order of period starts is
+    the order of the periods' midpoints that ``assess`` uses, so the two ends are found without
+    reading the points between (on PostgreSQL by a skip scan over the series index, elsewhere by
+    one aggregated query). The rare series that mixes kinds (say years and quarters) is read
+    whole instead.
+    """
+    if not indicator_ids:
+        return {}
+    if connection.vendor == "postgresql":
+        ends, mixed = _series_ends_skip_scan(indicator_ids)
+    else:
+        ends, mixed = _series_ends_aggregated(indicator_ids)
     for indicator_id in {key[0] for key in mixed}:
         whole = _series_by_indicator([indicator_id])[indicator_id]
         for key, rows in whole.items():
@@ -257,8 +399,9 @@ def _series_ends(
 def status_counts(indicators: Sequence[Indicator]) -> dict[int, Counter[Status]]:
     """Series per status for each indicator, without reading every observation.
 
-    Gives the same counts as assessing ``assessments_for``'s series one by one, from one
-    aggregated query (see :func:`_series_ends`) plus the targets and overrides.
+    Gives the same counts as assessing ``assessments_for``'s series one by one, from each
+    series' two ends (see :func:`_series_ends`) plus the targets and overrides, judged by
+    ``assessment.status_of``.
     """
     ids = [indicator.pk for indicator in indicators]
     ends = _series_ends(ids)
@@ -267,18 +410,68 @@ def status_counts(indicators: Sequence[Indicator]) -> dict[int, Counter[Status]]
     counts: dict[int, Counter[Status]] = {}
     for indicator in indicators:
         by_key = ends.get(indicator.pk, {})
+        judge = _Judge.of(indicator, targets[indicator.pk])
+        shown = overrides[indicator.pk]
         counter: Counter[Status] = Counter()
-        for key in sorted(by_key) if by_key else [HEADLINE]:
-            computed = assess_rows(
-                indicator, by_key.get(key, []), targets[indicator.pk], headline=key == HEADLINE
-            )
-            override = overrides[indicator.pk].get(key)
+        for key in by_key or [HEADLINE]:
+            override = shown.get(key)
             if override is not None and override.status in Status:
                 counter[Status(override.status)] += 1
             else:
-                counter[computed.status] += 1
+                counter[judge.status(by_key.get(key, []), headline=key == HEADLINE)] += 1
         counts[indicator.pk] = counter
     return counts
+
+
+def series_ends_for(indicator: Indicator, *, explain: bool = True) -> list[SeriesAssessment]:
+    """Every series of one indicator, assessed from its two ends only, in three queries.
+
+    The same statuses and inputs as :func:`indicator_assessments`, but each ``rows`` holds only
+    the first and last value of its series (all of it when the series mixes period kinds), so
+    pages can summarise hundreds of breakdown series without reading their observations.
+    Headline series first; an indicator without observations gets an empty headline series.
+    With ``explain=False`` the explanations are left empty (see :func:`explained`).
+    """
+    ends = _series_ends([indicator.pk]).get(indicator.pk, {})
+    targets = _targets_by_indicator([indicator.pk])[indicator.pk]
+    overrides = _overrides_by_indicator([indicator.pk])[indicator.pk]
+    judge = _Judge.of(indicator, targets)
+    return [
+        SeriesAssessment(
+            indicator_id=indicator.pk,
+            breakdown_dimension=key[0],
+            breakdown_value=key[1],
+            rows=tuple(ends.get(key, ())),
+            computed=judge.assess(ends.get(key, []), headline=key == HEADLINE, explain=explain),
+            override=overrides.get(key),
+        )
+        for key in (sorted(ends) if ends else [HEADLINE])
+    ]
+
+
+def explained(
+    indicator: Indicator, series: SeriesAssessment, targets: Sequence[Target]
+) -> SeriesAssessment:
+    """``series`` assessed again with its explanations (same status and inputs), no query."""
+    computed = _Judge.of(indicator, targets).assess(series.rows, headline=series.is_headline)
+    return replace(series, computed=computed)
+
+
+def series_rows(
+    indicator: Indicator, dimension: str, values: Sequence[str]
+) -> dict[str, tuple[SeriesRow, ...]]:
+    """All rows of the named breakdown series of ``indicator``, in time order, in one query."""
+    rows: dict[str, list[SeriesRow]] = defaultdict(list)
+    found = (
+        Observation.objects.filter(
+            indicator=indicator, breakdown_dimension=dimension, breakdown_value__in=list(values)
+        )
+        .order_by("breakdown_value", "period_start")
+        .values_list("breakdown_value", "period", "value", "status")
+    )
+    for value, period, number, status in found:
+        rows[value].append(SeriesRow(period, number, status))
+    return {value: tuple(rows[value]) for value in values}
 
 
 def headline_assessments(indicators: Sequence[Indicator]) -> dict[int, SeriesAssessment]:

@@ -1,8 +1,11 @@
 """Open-data downloads of indicator observations, and the page explaining the assessment method."""
 
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -241,17 +244,19 @@ def present_rollup(rollup: Rollup, lang: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _period_label(code: str, lang: str) -> tuple[float, str]:
+    period = parse_period(code)
+    return period.midpoint_year, period.label(lang)
+
+
 def _period_labels(
     indicator: Indicator, rows: Iterable[SeriesRow], targets: Iterable[Target], lang: str
 ) -> dict[float, str]:
-    codes = [row.period for row in rows] + [target.period for target in targets]
+    codes = {row.period for row in rows} | {target.period for target in targets}
     if indicator.baseline_period:
-        codes.append(indicator.baseline_period)
-    labels = {}
-    for code in codes:
-        period = parse_period(code)
-        labels[period.midpoint_year] = period.label(lang)
-    return labels
+        codes.add(indicator.baseline_period)
+    return dict(_period_label(code, lang) for code in codes)
 
 
 def _sparkline(
@@ -277,29 +282,102 @@ def _sparkline(
     )
 
 
+# Breakdown series shown as small multiples per page, and the weakest series listed by name.
+BREAKDOWN_PAGE_SIZE = 12
+WEAKEST_COUNT = 10
+
+
+def _weakest(series: list[SeriesAssessment]) -> list[SeriesAssessment]:
+    """The series furthest behind: worst status first, then the lowest ratio; unassessable last."""
+
+    def order(item: SeriesAssessment) -> tuple[int, float, str]:
+        rank = item.status.rank
+        ratio = item.computed.inputs.get("ratio")
+        return (
+            5 if rank is None else rank,
+            ratio if isinstance(ratio, int | float) else 0.0,
+            item.breakdown_value,
+        )
+
+    judged = [item for item in series if item.status.rank is not None and item.status.rank < 4]
+    return sorted(judged, key=order)[:WEAKEST_COUNT]
+
+
+def _page_number(request: HttpRequest) -> str:
+    return request.GET.get("page", "1")
+
+
 def assessment_context(
     request: HttpRequest, indicator: Indicator, targets: list[Target]
 ) -> dict[str, Any]:
-    """What the indicator page needs to show the assessment, in a fixed number of queries."""
+    """What the indicator page needs to show the assessment, in a fixed number of queries.
+
+    Every series is assessed from its two ends (``series_ends_for``), so the page never reads all
+    of an indicator's observations: the breakdown is summarised (series per status and the
+    weakest series), and only one page of breakdown series is read whole, for the small
+    multiples and their data table.
+    """
     lang = _lang()
-    all_series = indicator_selectors.indicator_assessments(indicator)
-    when = _period_labels(indicator, (row for s in all_series for row in s.rows), targets, lang)
-    headline = indicator_selectors.headline_assessment(all_series)
-    dimensions = indicator_selectors.breakdown_dimensions(all_series)
+    # Explanations are written out only for the series the page shows.
+    summaries = indicator_selectors.series_ends_for(indicator, explain=False)
+    when = _period_labels(indicator, (row for s in summaries for row in s.rows), targets, lang)
+    headline = indicator_selectors.headline_assessment(summaries)
+    if headline is not None:
+        headline = indicator_selectors.explained(indicator, headline, targets)
+    dimensions = indicator_selectors.breakdown_dimensions(summaries)
     chosen = request.GET.get("inndeling", "")
     if chosen not in dimensions:
         chosen = dimensions[0] if dimensions else ""
+    in_dimension = [s for s in summaries if chosen and s.breakdown_dimension == chosen]
+    page = Paginator(in_dimension, BREAKDOWN_PAGE_SIZE).get_page(_page_number(request))
+    shown: list[SeriesAssessment] = list(page.object_list)
+    full_rows = indicator_selectors.series_rows(
+        indicator, chosen, [s.breakdown_value for s in shown]
+    )
+    shown = [
+        replace(
+            indicator_selectors.explained(indicator, s, targets), rows=full_rows[s.breakdown_value]
+        )
+        for s in shown
+    ]
+    when |= _period_labels(indicator, (row for s in shown for row in s.rows), [], lang)
     breakdown = [
         {
             **present_series(series, indicator, when, lang),
             "sparkline": _sparkline(indicator, series, targets, lang, f"bd-{k}"),
+            "first": _first(series),
+            "latest": _latest(series),
+            "count": sum(1 for row in series.rows if row.value is not None),
         }
-        for k, series in enumerate(all_series)
-        if series.breakdown_dimension == chosen and chosen
+        for k, series in enumerate(shown)
     ]
+    rollup = Rollup()
+    for series in in_dimension:
+        rollup.add(series.status)
+    weakest = [
+        {**present_series(series, indicator, when, lang), "latest": _latest(series)}
+        for series in (
+            indicator_selectors.explained(indicator, s, targets) for s in _weakest(in_dimension)
+        )
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["inndeling"] = chosen
     return {
         "assessment": present_series(headline, indicator, when, lang) if headline else None,
         "breakdown_dimensions": dimensions,
         "breakdown_chosen": chosen,
         "breakdown_series": breakdown,
+        "breakdown_page": page,
+        "breakdown_querystring": query.urlencode(),
+        "breakdown_rollup": present_rollup(rollup, lang),
+        "breakdown_weakest": weakest,
     }
+
+
+def _latest(series: SeriesAssessment) -> SeriesRow | None:
+    return next((row for row in reversed(series.rows) if row.value is not None), None)
+
+
+def _first(series: SeriesAssessment) -> SeriesRow | None:
+    return next((row for row in series.rows if row.value is not None), None)
