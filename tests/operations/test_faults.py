@@ -41,7 +41,9 @@ from django.db import DatabaseError, connection
 from retning.council import services as council
 from retning.council.models import Body, Meeting, PlanVersion
 from retning.council.services import PlanChangeRequest
+from retning.indicators import csv_copy
 from retning.indicators import services as imports
+from retning.indicators.copy_import import CopyApplier
 from retning.indicators.formats import Mapping
 from retning.indicators.models import ImportBatch, Indicator, Observation, Target
 
@@ -81,6 +83,9 @@ def break_after_first_chunk(
 ) -> Iterator[Callable[[Callable[[], None]], list[int]]]:
     """Make the import write in chunks of two rows and call ``fault`` before the second chunk."""
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    # Chunks belong to the stream path; on PostgreSQL a CSV file would otherwise go whole through
+    # csv_copy (its own fault test is below).
+    monkeypatch.setattr(csv_copy, "stage_csv", lambda *args: None)
     original = imports._import_stream
     calls: list[int] = []
 
@@ -156,8 +161,8 @@ def test_a_database_connection_ended_mid_import_writes_nothing_and_a_retry_succe
         [pid] = cursor.fetchone()
     calls = break_after_first_chunk(lambda: _terminate(pid, connection.settings_dict))
 
-    # The COPY path talks to psycopg directly, so its error may arrive unwrapped by Django.
-    with pytest.raises((DatabaseError, psycopg.Error)):
+    # The COPY path talks to psycopg directly, but its errors too reach the caller as Django's.
+    with pytest.raises(DatabaseError):
         _import(indicator)
 
     assert calls == [2, 2]
@@ -166,6 +171,35 @@ def test_a_database_connection_ended_mid_import_writes_nothing_and_a_retry_succe
     report = _import(indicator)
     assert report.ok and report.created_count == ROWS
     assert _stored(indicator)[0] == before[0] + ROWS
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_ended_while_csv_copy_applies_a_file_writes_nothing(
+    indicator: Indicator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _stored(indicator)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    finish = CopyApplier.finish
+    calls: list[bool] = []
+
+    def end_then_finish(self: CopyApplier, *, write: bool) -> None:
+        calls.append(self.checked)
+        _terminate(pid, connection.settings_dict)
+        finish(self, write=write)
+
+    monkeypatch.setattr(CopyApplier, "finish", end_then_finish)
+    with pytest.raises(DatabaseError):
+        _import(indicator)
+
+    assert calls == [True], "the file was staged by csv_copy, not by the stream path"
+    connection.close()
+    monkeypatch.setattr(CopyApplier, "finish", finish)
+    assert _stored(indicator) == before
+    report = _import(indicator)
+    assert report.ok and report.created_count == ROWS
 
 
 # --- Two secretaries approving the same minutes -------------------------------------------------
