@@ -6,6 +6,9 @@ On PostgreSQL the parsed rows instead stream into a temporary staging table with
 whole file is staged, a handful of set-based statements do the rest: find repeated periods,
 count new, changed and unchanged rows, and write the changes together with their history rows.
 
+CSV files skip the Python reader altogether when they can: ``csv_copy`` fills the same staging
+table from the file's bytes with SQL, and :meth:`CopyApplier.finish` applies it.
+
 The history rows are the ones django-simple-history's ``bulk_create_with_history`` and
 ``bulk_update_with_history`` write for the ORM path: a copy of the observation after the change,
 ``history_type`` "+" for new and "~" for changed rows, the importing user, the import's time and
@@ -78,11 +81,20 @@ def _text(value: str) -> str:
 class CopyApplier:
     """Stages rows with COPY as they come and applies them all at once in :meth:`finish`."""
 
-    def __init__(self, context: _Context) -> None:
+    def __init__(self, context: _Context, *, create: bool = True, checked: bool = False) -> None:
+        """``create=False`` when the staging table is already filled, ``checked=True`` when it is
+        known to hold no repeated periods (both for ``csv_copy``)."""
         self.context = context
+        self.checked = checked
         self.staged = 0
+        if create:
+            self.create_stage()
+
+    @staticmethod
+    def create_stage(*, drop: bool = True) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
+            if drop:
+                cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGE} ("
                 " ord bigint NOT NULL, source_row integer, source_cell text,"
@@ -94,10 +106,14 @@ class CopyApplier:
     def add(self, rows: list[ObservationRow]) -> None:
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(
-                f"COPY {STAGE} (ord, source_row, source_cell, period, period_start, dimension,"
-                " category, value, status) FROM STDIN"
-            ) as copy:
+            # wrap_database_errors: psycopg's errors reach the caller as Django's (DataError …).
+            with (
+                connection.wrap_database_errors,
+                raw.copy(
+                    f"COPY {STAGE} (ord, source_row, source_cell, period, period_start, dimension,"
+                    " category, value, status) FROM STDIN"
+                ) as copy,
+            ):
                 for block in self._lines(rows):
                     copy.write(block)
 
@@ -126,7 +142,7 @@ class CopyApplier:
         params: dict[str, Any] = {"indicator": context.indicator.pk}
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {STAGE}")
-            if self._repeated(cursor) or not write:
+            if (not self.checked and self._repeated(cursor)) or not write:
                 return
             cursor.execute(
                 "SELECT count(*) FILTER (WHERE o.id IS NULL),"  # noqa: S608

@@ -6,9 +6,11 @@ stored observations of its own keys and written, so memory stays flat however lo
 When any problem turns up — in the file, in a row, or a period the file repeats — the transaction
 is rolled back and nothing is stored; a dry run is rolled back too, after counting what would be
 new, changed and unchanged. On PostgreSQL the rows are staged with ``COPY`` and applied with
-set-based SQL instead (``copy_import``). Values that change keep their old value in the history,
-with the user and the import batch (which holds the file's checksum), so every number on the
-site can be traced back to a file and a person.
+set-based SQL instead (``copy_import``); a CSV file there goes into ``COPY`` as it is and is
+checked in SQL (``csv_copy``), unless it has problems or a layout only the Python reader reads.
+Values that change keep their old value in the history, with the user and the import batch
+(which holds the file's checksum), so every number on the site can be traced back to a file and
+a person.
 """
 
 import hashlib
@@ -341,13 +343,23 @@ def indicator_observations_import(
         with transaction.atomic():
             # Two imports into one indicator at once would both see a period as new; take turns.
             Indicator.objects.select_for_update().filter(pk=indicator.pk).order_by().exists()
-            if use_copy:
-                from .copy_import import CopyApplier  # imports this module; load it late
+            staged = None
+            if use_copy and file_format == FORMAT_CSV and connection.vendor == "postgresql":
+                from .csv_copy import stage_csv  # imports this module; load it late
 
-                applier: _Applier = CopyApplier(context)
+                staged = stage_csv(data, mapping, context)
+            if staged is not None:
+                copy_applier, dimensions = staged
+                copy_applier.finish(write=True)
+                report = _final_report(context, dimensions)
             else:
-                applier = OrmApplier(context)
-            report = _import_stream(stream, context, applier)
+                if use_copy:
+                    from .copy_import import CopyApplier  # imports this module; load it late
+
+                    applier: _Applier = CopyApplier(context)
+                else:
+                    applier = OrmApplier(context)
+                report = _import_stream(stream, context, applier)
             if not dry_run and source_name and mapping is not None:
                 saved = _save_mapping(indicator, source_name, file_format, mapping, user)
                 report = replace(report, mapping_was_saved=saved)
@@ -455,6 +467,15 @@ def _import_stream(stream: RowStream, context: _Context, applier: _Applier) -> I
                 read_failed=bool(problems),
             )
         )
+    return _final_report(context, stream.dimensions)
+
+
+def _final_report(context: _Context, dimensions: tuple[DimensionInfo, ...]) -> ImportReport:
+    """Record the counts on the batch and report an import that found no problems."""
+    if context.problems:
+        # Only the staged CSV path gets here with problems, and it stages no file that has any.
+        raise RuntimeError("problems found after the rows were checked")
+    base = context.base
     batch = context.batch
     if batch is not None:
         batch.created_count = context.created_count
@@ -468,7 +489,7 @@ def _import_stream(stream: RowStream, context: _Context, applier: _Applier) -> I
         created_total=context.created_count,
         changed_total=context.changed_count,
         unchanged_count=context.unchanged_count,
-        dimensions=stream.dimensions,
+        dimensions=dimensions,
         batch_id=batch.pk if batch is not None else None,
     )
 
@@ -678,7 +699,8 @@ def _row_problem(row: ObservationRow) -> Problem | None:
     if row.value is not None:
         sign, digits, exponent = row.value.normalize().as_tuple()
         decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        integer_digits = len(digits) - decimals if isinstance(exponent, int) else 0
+        # normalize() writes 100 as 1E+2: the digits before the point are len(digits) + exponent.
+        integer_digits = max(0, len(digits) + exponent) if isinstance(exponent, int) else 0
         if decimals > _MAX_DECIMALS:
             return problem(
                 f"Verdien {row.value} har {decimals} desimaler; høyst {_MAX_DECIMALS} kan lagres."

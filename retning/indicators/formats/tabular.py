@@ -20,6 +20,7 @@ sees a file, the sizes stored in the zip archive are checked against the limits 
 than a member's stored size, so the stored sizes are a real bound.
 """
 
+import contextlib
 import csv
 import io
 import math
@@ -145,8 +146,11 @@ def _csv_rows(
             "Lagre som → CSV UTF-8 (kommadelt)).",
         )
     finally:
-        # Leave the caller's file open; closing the wrapper would close it.
-        text.detach()
+        # Leave the caller's file open; closing the wrapper would close it. When an aborted import
+        # drops the stream unread, the garbage collector may already have closed the wrapper (and
+        # the file under it) before this runs; then there is nothing left to detach.
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def _replace_problems(out: RowStream, message: str) -> None:
