@@ -153,9 +153,10 @@ def test_a_repeated_send_carries_the_same_message_id(
     again = next(m for m in mail.outbox if m.to == first.to)
     # … with the same Message-ID, so the receiving side can drop the duplicate.
     assert again.extra_headers["Message-ID"] == first.extra_headers["Message-ID"]
-    assert again.extra_headers["Message-ID"] != next(
-        m for m in mail.outbox if m.to != first.to
-    ).extra_headers["Message-ID"]
+    assert (
+        again.extra_headers["Message-ID"]
+        != next(m for m in mail.outbox if m.to != first.to).extra_headers["Message-ID"]
+    )
 
 
 def test_command_queues_the_job_for_the_worker(people: People, round_: ReportingRound) -> None:

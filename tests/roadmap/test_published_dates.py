@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def _published_backwards() -> Initiative:
     initiative = Initiative.objects.filter(end_date__lt=F("start_date")).first()
-    assert initiative is not None, "the default dataset keeps the export's rows with end before start"
+    assert initiative is not None, (
+        "the default dataset keeps the export's rows with end before start"
+    )
     return initiative
 
 
