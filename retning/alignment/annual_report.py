@@ -6,8 +6,6 @@ generation, so the copy attached to a council case does not change when the data
 
 import datetime
 import hashlib
-import os
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from retning.council.models import PlanVersion
 from retning.indicators.assessment import Status
 from retning.indicators.models import Indicator
+from retning.lib.files import write_atomically
 from retning.publishing import chart_data
 from retning.publishing import selectors as publishing_selectors
 from retning.reporting.models import Rating, ReportingRound, StatusReport
@@ -240,17 +239,7 @@ def _store_atomically(name: str, data: bytes) -> str:
     """Write the file under MEDIA_ROOT in full or not at all: a temporary file, then a rename."""
     name = default_storage.get_available_name(name)
     path = Path(default_storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ufullstendig-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
     return name
 
 

@@ -9,9 +9,7 @@ leaves half a file behind.
 import errno
 import hashlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 import zipfile
@@ -21,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from retning.lib.files import write_atomically
 
 from .models import Case, CaseAttachment
 
@@ -75,21 +75,6 @@ def display_name(client_name: str, kind: str) -> str:
 
 def media_path(stored_name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / SUBDIR / stored_name
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def attachment_add(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from retning.council import attachments, services
 from retning.council.attachments import attachment_add, display_name, sniff_kind
 from retning.council.models import Body, Case, CaseAttachment
+from retning.lib import files
 
 from .conftest import meeting_on, propose
 
@@ -94,7 +95,7 @@ def test_a_full_disk_leaves_nothing_behind(
     nuit: Body, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case = propose(nuit)
-    real_fdopen = attachments.os.fdopen
+    real_fdopen = files.os.fdopen
 
     class FullDisk(io.RawIOBase):
         def __init__(self, handle: int) -> None:
@@ -107,7 +108,7 @@ def test_a_full_disk_leaves_nothing_behind(
         def close(self) -> None:
             self.inner.close()
 
-    monkeypatch.setattr(attachments.os, "fdopen", lambda handle, mode: FullDisk(handle))
+    monkeypatch.setattr(files.os, "fdopen", lambda handle, mode: FullDisk(handle))
     with pytest.raises(ValidationError) as error:
         attachment_add(case=case, data=PDF, client_name="a.pdf")
     assert (

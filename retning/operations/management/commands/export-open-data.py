@@ -1,12 +1,11 @@
 """``retning export-open-data OUT.zip``: the plan, indicator data and public decisions as one ZIP."""
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retning.lib.files import write_atomically
 from retning.publishing.archive import build_archive
 
 
@@ -31,13 +30,5 @@ class Command(BaseCommand):
             raise CommandError(f"Mappen «{output.parent}» finnes ikke.")
         content = build_archive()
         # Written beside the target and renamed into place: a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=".retning-open-data-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, output)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(output, content, mode=0o644)
         self.stdout.write(f"Skrev {output} ({len(content)} byte).")
