@@ -417,7 +417,32 @@ class SubGoalRetireRow(ChangeRow):
     subgoal = _subgoal_field(_("Delmål som skal utgå"))
 
 
-class IndicatorAddRow(ChangeRow):
+class RecordAddRow(ChangeRow):
+    """A row adding a record whose field values come from ``_values``: checked against the
+    model's own validation, then proposed as one plan change with related records as keys."""
+
+    model: type[models.Model]
+
+    @staticmethod
+    def _values(data: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            self._model_errors(self.model(**self._values(data)))
+        return data
+
+    def plan_changes(self) -> list[PlanChangeRequest]:
+        values = {
+            name: value.pk if isinstance(value, models.Model) else value
+            for name, value in self._values(self.cleaned_data).items()
+        }
+        return [PlanChangeRequest(kind="add", model=self.model, new_value=values)]
+
+
+class IndicatorAddRow(RecordAddRow):
+    model = Indicator
     key = "indicator_add"
     legend = _("Legg til en målindikator")
     code = forms.CharField(label=_("Kode"), max_length=60)
@@ -428,12 +453,6 @@ class IndicatorAddRow(ChangeRow):
         label=_("Enhet"), max_length=40, help_text=_("For eksempel «prosent» eller «antall».")
     )
     definition = _text(_("Definisjon"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if not self.errors:
-            self._model_errors(Indicator(**self._values(data)))
-        return data
 
     @staticmethod
     def _values(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -448,13 +467,6 @@ class IndicatorAddRow(ChangeRow):
         if data.get("definition"):
             values["definition"] = data["definition"]
         return values
-
-    def plan_changes(self) -> list[PlanChangeRequest]:
-        values = {
-            name: value.pk if isinstance(value, models.Model) else value
-            for name, value in self._values(self.cleaned_data).items()
-        }
-        return [PlanChangeRequest(kind="add", model=Indicator, new_value=values)]
 
 
 class IndicatorChangeRow(ChangeRow):
@@ -510,7 +522,8 @@ class TargetRetireRow(ChangeRow):
         return [PlanChangeRequest(kind="retire", target=self.cleaned_data["target"])]
 
 
-class InitiativeAddRow(ChangeRow):
+class InitiativeAddRow(RecordAddRow):
+    model = Initiative
     key = "initiative_add"
     legend = _("Legg til et initiativ")
     external_id = forms.CharField(
@@ -524,12 +537,6 @@ class InitiativeAddRow(ChangeRow):
     description = _text(_("Beskrivelse"))
     priority = _priority_field(required=False)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if not self.errors:
-            self._model_errors(Initiative(**self._values(data)))
-        return data
-
     @staticmethod
     def _values(data: Mapping[str, Any]) -> dict[str, Any]:
         values = {name: data[name] for name in ("external_id", "title", "subgoal")}
@@ -537,13 +544,6 @@ class InitiativeAddRow(ChangeRow):
             if data.get(name) not in (None, ""):
                 values[name] = data[name]
         return values
-
-    def plan_changes(self) -> list[PlanChangeRequest]:
-        values = {
-            name: value.pk if isinstance(value, models.Model) else value
-            for name, value in self._values(self.cleaned_data).items()
-        }
-        return [PlanChangeRequest(kind="add", model=Initiative, new_value=values)]
 
 
 class InitiativeChangeRow(ChangeRow):
