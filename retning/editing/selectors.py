@@ -319,6 +319,17 @@ def _kinds_for(model: type[models.Model]) -> list[tuple[Tracked, str]]:
     return kinds
 
 
+def object_history(history: Any, lookup: str, pk: Any) -> models.QuerySet[Any]:
+    """History rows of one record (``lookup`` "id") or of the rows under it, newest first.
+
+    For observations under an indicator the index ``historicalobservation_log_idx`` (indicator,
+    time, id; migration indicators 0005) gives these rows in this order.
+    """
+    return history._default_manager.filter(**{lookup: pk}).order_by(  # type: ignore[no-any-return]
+        "-history_date", "-history_id"
+    )
+
+
 def object_changelog(
     obj: models.Model, *, show_who: bool, limit: int = OBJECT_LOG_LIMIT
 ) -> list[ChangeEntry]:
@@ -327,10 +338,7 @@ def object_changelog(
     built = []
     for tracked, lookup in _kinds_for(type(obj)):
         history = tracked.history_model
-        queryset = history._default_manager.filter(**{lookup: obj.pk}).order_by(  # type: ignore[attr-defined]
-            "-history_date", "-history_id"
-        )
-        records = list(_with_previous(history, queryset)[:limit])
+        records = list(_with_previous(history, object_history(history, lookup, obj.pk))[:limit])
         built += _entries(tracked, records, names, show_who=show_who, skip_empty=True)
     built.sort(key=lambda pair: (pair[0].when, pair[0].history_id), reverse=True)
     return _finish(built[:limit], names)
