@@ -12,6 +12,9 @@ What it does, in a database of its own (``retning_bench_import`` on the server g
 3. measures
    (a) PostgreSQL's own ``COPY … FROM STDIN (FORMAT csv)`` of the same files into a bare table
        (no keys, no indexes) — the ceiling for getting these bytes into the database;
+   (a2) the floor: the same files staged with ``COPY`` into a temporary table and inserted with
+       one statement into a table that has nothing but its key — the least a checked import that
+       can find a row again has to do, so ``copy / floor`` bounds the ratio any design can reach;
    (b) Retning's import of the same files (``indicator_observations_import``; for CSV on
        PostgreSQL that is ``csv_copy``: the file's bytes COPYed into a staging table, checks and
        normalisation in SQL, set-based insert with history rows), and the throughput ratio a/b in
@@ -176,6 +179,60 @@ def bare_copy_seconds(database_url: str, files: Sequence[Path]) -> float:
         conn.commit()
         seconds = time.perf_counter() - started
         conn.execute("DROP TABLE bench_bare_copy")
+        conn.commit()
+    return seconds
+
+
+# --- (a2) the floor: the least any checked import could do -----------------------------------
+
+
+def floor_seconds(database_url: str, files: Sequence[Path]) -> float:
+    """The same files through the cheapest import that still checks rows before keeping them.
+
+    Per file, in a transaction of its own as Retning's import: ``COPY`` into a temporary table of
+    text columns (so that nothing reaches the stored rows unchecked), one join that turns period
+    codes into start dates, and one ``INSERT … SELECT`` into a table whose only index is its key
+    (indicator, municipality, period) — the one index that lets a re-import find the row it
+    changes. No other checks, no history, no foreign keys, no secondary indexes. Whatever design
+    Retning's storage has, its import cannot be cheaper than this, so ``copy / floor`` is the
+    highest throughput ratio a checked, keyed import can reach on this machine.
+    """
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_floor")
+        conn.execute(
+            "CREATE TABLE bench_floor (indicator integer, municipality text, period text,"
+            " period_start date NOT NULL, value numeric(20, 6),"
+            " PRIMARY KEY (indicator, municipality, period))"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cursor:
+            for number, path in enumerate(files):
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE bench_raw (period text, municipality text, value text)"
+                    " ON COMMIT DROP"
+                )
+                with (
+                    cursor.copy(
+                        "COPY bench_raw FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+                    ) as copy,
+                    path.open("rb") as handle,
+                ):
+                    while block := handle.read(1 << 20):
+                        copy.write(block)
+                cursor.execute(
+                    "INSERT INTO bench_floor"
+                    " SELECT %s, r.municipality, r.period, p.start, r.value::numeric"
+                    " FROM bench_raw r JOIN (SELECT DISTINCT period,"
+                    "  make_date(left(period, 4)::int, right(period, 2)::int, 1) AS start"
+                    "  FROM bench_raw) p USING (period)",
+                    [number],
+                )
+                conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_floor")
         conn.commit()
     return seconds
 
@@ -347,6 +404,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("(a) PostgreSQL COPY into a bare table …", flush=True)
             copy_s = bare_copy_seconds(database_url, files)
             print(f"   {copy_s:.2f} s", flush=True)
+            print("(a2) the floor: staged COPY and a keyed insert, nothing else …", flush=True)
+            floor_s = floor_seconds(database_url, files)
+            print(f"   {floor_s:.2f} s", flush=True)
             print("(b, c) Retning's import in a child process …", flush=True)
             imported = run_child(database_url, files_dir, work_dir)
             print(f"   {json.dumps(imported)}", flush=True)
@@ -373,6 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import_files_sql_path": imported["files_sql_path"],
         "import_files_stream_path": imported["files_stream_path"],
         "throughput_ratio": round(copy_s / imported["seconds"], 3),
+        "floor_seconds": round(floor_s, 2),
+        "floor_ratio": round(copy_s / floor_s, 3),
+        "import_over_floor": round(imported["seconds"] / floor_s, 1),
         "import_rss_after_setup_mb": round(imported["rss_after_setup_mb"]),
         "import_rss_peak_mb": round(imported["rss_peak_mb"]),
         "load_average_1min": round(os.getloadavg()[0], 2),
