@@ -15,6 +15,8 @@ What it does, in a database of its own (``retning_bench_import`` on the server g
    (a2) the floor: the same files staged with ``COPY`` into a temporary table and inserted with
        one statement into a table that has nothing but its key — the least a checked import that
        can find a row again has to do, so ``copy / floor`` bounds the ratio any design can reach;
+   (a3) ``COPY`` of the same files straight into a table with a key and nothing else: the price
+       of the key alone, with no staging and no checks;
    (b) Retning's import of the same files (``indicator_observations_import``; for CSV on
        PostgreSQL that is ``csv_copy``: the file's bytes COPYed into a staging table, checks and
        normalisation in SQL, set-based insert with history rows), and the throughput ratio a/b in
@@ -237,6 +239,43 @@ def floor_seconds(database_url: str, files: Sequence[Path]) -> float:
     return seconds
 
 
+def keyed_copy_seconds(database_url: str, files: Sequence[Path]) -> float:
+    """The same files with ``COPY`` straight into a table that has a key and nothing else.
+
+    No staging and no checks at all: this is the price of the key alone, which even an import
+    that checked rows on their way in, in its own process, would pay. Each file is committed on
+    its own, and its rows get the file's number as the indicator from a column default.
+    """
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_keyed_copy")
+        conn.execute(
+            "CREATE TABLE bench_keyed_copy (period text, municipality text, value numeric,"
+            " indicator integer DEFAULT current_setting('bench.indicator')::integer,"
+            " PRIMARY KEY (indicator, municipality, period))"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cursor:
+            for number, path in enumerate(files):
+                cursor.execute("SELECT set_config('bench.indicator', %s, true)", [str(number)])
+                with (
+                    cursor.copy(
+                        "COPY bench_keyed_copy (period, municipality, value) FROM STDIN"
+                        " (FORMAT csv, DELIMITER ';', HEADER true)"
+                    ) as copy,
+                    path.open("rb") as handle,
+                ):
+                    while block := handle.read(1 << 20):
+                        copy.write(block)
+                conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_keyed_copy")
+        conn.commit()
+    return seconds
+
+
 # --- (b, c) Retning's import, in a child process -------------------------------------------------
 
 
@@ -407,6 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("(a2) the floor: staged COPY and a keyed insert, nothing else …", flush=True)
             floor_s = floor_seconds(database_url, files)
             print(f"   {floor_s:.2f} s", flush=True)
+            print("(a3) COPY straight into a keyed table …", flush=True)
+            keyed_s = keyed_copy_seconds(database_url, files)
+            print(f"   {keyed_s:.2f} s", flush=True)
             print("(b, c) Retning's import in a child process …", flush=True)
             imported = run_child(database_url, files_dir, work_dir)
             print(f"   {json.dumps(imported)}", flush=True)
@@ -436,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "floor_seconds": round(floor_s, 2),
         "floor_ratio": round(copy_s / floor_s, 3),
         "import_over_floor": round(imported["seconds"] / floor_s, 1),
+        "keyed_copy_seconds": round(keyed_s, 2),
+        "keyed_copy_ratio": round(copy_s / keyed_s, 3),
         "import_rss_after_setup_mb": round(imported["rss_after_setup_mb"]),
         "import_rss_peak_mb": round(imported["rss_peak_mb"]),
         "load_average_1min": round(os.getloadavg()[0], 2),
