@@ -162,11 +162,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     indicators = list(
         Indicator.objects.select_related("goal", "subgoal").prefetch_related("targets")
     )
-    # The headline series' assessment of every indicator, in a fixed number of queries.
-    assessed = indicator_selectors.headline_assessments(indicators)
+    # The headline series' status of every indicator, cached until the data changes.
+    statuses = indicator_selectors.headline_statuses()
     by_goal: dict[object, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
-        indicator.headline_assessment = assessed[indicator.pk]  # type: ignore[attr-defined]
+        indicator.headline_assessment = statuses.get(indicator.pk)  # type: ignore[attr-defined]
         by_goal[indicator.goal].append(indicator)
     return render(
         request,

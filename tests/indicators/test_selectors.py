@@ -154,3 +154,35 @@ def test_cached_roll_ups_follow_every_change_to_the_data(seeded: None, settings)
 
     assert after.counts != before.counts  # the new value is assessed, not served from the cache
     cache.clear()
+
+
+def test_cached_headline_statuses_agree_with_the_assessment_and_follow_changes(  # type: ignore[no-untyped-def]
+    seeded: None, settings
+) -> None:
+    from django.core.cache import cache
+
+    from retning.indicators.models import AssessmentOverride, Indicator, Observation
+    from retning.indicators.selectors import headline_assessments, headline_statuses
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "h"}
+    }
+    cache.clear()
+    assessed = headline_assessments(list(Indicator.objects.all()))
+    statuses = headline_statuses()
+    assert {pk: (s.status, s.is_overridden) for pk, s in statuses.items()} == {
+        pk: (a.status, a.is_overridden) for pk, a in assessed.items()
+    }
+
+    indicator = Indicator.objects.get(code="INNB-DIGITAL-CONTACT")
+    assert statuses[indicator.pk].status.value == "cannot_assess"
+    Observation.objects.create(indicator=indicator, period="2024", value=60)
+    with_value = headline_statuses()[indicator.pk]
+    assert with_value.status.value != "cannot_assess"  # assessed anew, not served from the cache
+
+    AssessmentOverride.objects.create(
+        indicator=indicator, status="deterioration", reason="Kjent brudd i statistikken."
+    )
+    overridden = headline_statuses()[indicator.pk]
+    assert (overridden.status.value, overridden.is_overridden) == ("deterioration", True)
+    cache.clear()
