@@ -9,6 +9,7 @@ with it, and that the log still lists the newest changes first.
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -100,3 +101,33 @@ def test_the_log_lists_an_indicators_newest_observation_changes_first(seeded: No
     assert [r.history_type for r in records] == ["~", "+", "+", "+"]
     assert entries, "the indicator page shows its observations' changes"
     assert entries[0].when >= entries[-1].when
+
+
+def _index_is_valid() -> bool | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE c.relname = %s",
+            [INDEX],
+        )
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent builds are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_builds_again_an_index_an_interrupted_build_left_invalid() -> None:
+    migration = importlib.import_module(
+        "retning.indicators.migrations.0005_observation_history_log_index"
+    )
+    # What an interrupted CREATE INDEX CONCURRENTLY leaves behind: the index, marked invalid.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass", [INDEX]
+        )
+    assert _index_is_valid() is False
+
+    with connection.schema_editor(atomic=False) as editor:
+        migration.create_log_index(None, editor)
+
+    assert _index_is_valid() is True

@@ -9,7 +9,9 @@ walked the date index through every other indicator's rows: 1.4 s a page at nati
 straight off the index.
 
 On PostgreSQL the index is built ``CONCURRENTLY`` so that imports and edits go on while an
-existing database migrates; that cannot run in a transaction, hence ``atomic = False``.
+existing database migrates; that cannot run in a transaction, hence ``atomic = False``. If such
+a build was interrupted, PostgreSQL keeps an invalid index of that name: it is dropped and built
+again.
 """
 
 from django.db import migrations
@@ -20,8 +22,20 @@ COLUMNS = "indicator_id, history_date DESC, history_id DESC"
 
 
 def create_log_index(apps, schema_editor):
-    concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
-    schema_editor.execute(f"CREATE INDEX {concurrently}IF NOT EXISTS {NAME} ON {TABLE} ({COLUMNS})")
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {NAME} ON {TABLE} ({COLUMNS})")
+        return
+    # A concurrent build that was interrupted leaves an invalid index behind; build it again.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE c.relname = %s",
+            [NAME],
+        )
+        found = cursor.fetchone()
+    if found and found[0]:
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
+    schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NAME} ON {TABLE} ({COLUMNS})")
 
 
 def drop_log_index(apps, schema_editor):
