@@ -1,26 +1,15 @@
 """The account pages in a real browser: WCAG 2.1 A/AA checks with axe-core, in their error states too."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from retning.accounts.models import User
 from retning.actors.models import Organisation
+from tests.browser.support import axe_violations
 
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-
-
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
-        for violation in results.response["violations"]
-    ]
 
 
 def _submit(page: Page, button: str) -> None:
@@ -38,16 +27,16 @@ def test_the_account_pages_pass_axe_in_their_normal_and_error_states(account_pag
     found: dict[str, list[str]] = {}
 
     page.goto("/konto/logg-inn/")
-    found["login"] = _violations(page)
+    found["login"] = axe_violations(page)
     _submit(page, "Logg inn")
     # The error summary takes the focus, so a screen reader starts with what went wrong.
     expect(page.locator(".ds-error-summary")).to_be_focused()
-    found["login with errors"] = _violations(page)
+    found["login with errors"] = axe_violations(page)
 
     page.goto("/konto/glemt-passord/")
     page.get_by_label("E-postadresse").fill("kari@")
     _submit(page, "Send lenke")
-    found["reset with errors"] = _violations(page)
+    found["reset with errors"] = axe_violations(page)
 
     for attempt in range(5):
         page.goto("/konto/logg-inn/")
@@ -55,7 +44,7 @@ def test_the_account_pages_pass_axe_in_their_normal_and_error_states(account_pag
         page.get_by_label("Passord", exact=True).fill(f"feil-{attempt}")
         _submit(page, "Logg inn")
     expect(page.get_by_role("heading", level=1)).to_have_text("Innloggingen er midlertidig stengt")
-    found["locked out"] = _violations(page)
+    found["locked out"] = axe_violations(page)
 
     # The lockout is for kari only; another user at the same address can still sign in.
     page.goto("/konto/logg-inn/?next=/konto/")
@@ -63,11 +52,11 @@ def test_the_account_pages_pass_axe_in_their_normal_and_error_states(account_pag
     page.get_by_label("Passord", exact=True).fill(PASSWORD)
     _submit(page, "Logg inn")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ola Nordmann")
-    found["min side"] = _violations(page)
+    found["min side"] = axe_violations(page)
 
     page.goto("/konto/passord/")
     page.get_by_label("Nytt passord").fill("kort")
     _submit(page, "Lagre nytt passord")
-    found["password change with errors"] = _violations(page)
+    found["password change with errors"] = axe_violations(page)
 
     assert {name: problems for name, problems in found.items() if problems} == {}

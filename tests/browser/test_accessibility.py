@@ -14,9 +14,8 @@ from retning.actors.models import Organisation
 from retning.indicators.models import Indicator
 from retning.roadmap.models import Initiative
 from retning.strategy.models import Theme
+from tests.browser.support import AXE_OPTIONS
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 AXE = Axe()
 
 PAGES: dict[str, Callable[[], str]] = {

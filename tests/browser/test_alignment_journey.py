@@ -4,15 +4,11 @@ gap for a sub-goal that has no initiative."""
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
@@ -20,13 +16,9 @@ from pypdf import PdfReader
 from retning.actors.models import Organisation
 from retning.alignment.models import ActorPlan, AnnualReport
 from retning.strategy.models import Goal, Strategy, SubGoal
+from tests.browser.support import axe_violations, signed_in
 
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def _user(username: str, **roles: Any) -> Any:
@@ -37,40 +29,6 @@ def _user(username: str, **roles: Any) -> Any:
         last_name="Testesen",
         **roles,
     )
-
-
-@pytest.fixture
-def contexts(browser: Browser, site: str) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _signed_in(browser: Browser, site: str, user: Any, opened: list[BrowserContext]) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", base_url=site)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    opened.append(context)
-    return context.new_page()
-
-
-def _axe_violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{violation['id']}: {' > '.join(map(str, node['target']))}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def _add_item(page: Page, title: str, subgoal: SubGoal, strength: str) -> None:
@@ -105,10 +63,10 @@ def test_reporter_plan_reaches_matrix_organisation_page_and_annual_report(
     secretariat = _user("sara", is_secretariat=True)
 
     # The reporter registers the plan from the organisation page.
-    page = _signed_in(browser, site, reporter, contexts)
+    page = signed_in(browser, site, reporter, contexts)
     page.goto(organisation.get_absolute_url())
     page.get_by_role("link", name="Registrer en plan").click()
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Tittel").fill("Regional utviklingsplan 2024–2027")
     page.get_by_label("Gjelder fra år").fill("2024")
     page.get_by_label("Gjelder til år").fill("2027")
@@ -117,7 +75,7 @@ def test_reporter_plan_reaches_matrix_organisation_page_and_annual_report(
     expect(page.get_by_role("heading", level=1)).to_have_text("Regional utviklingsplan 2024–2027")
 
     _add_item(page, "Felles pasientjournal i regionen", first, "Direkte bidrag")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     _add_item(page, "Digital hjemmeoppfølging", second, "Støtter")
     expect(page.get_by_role("article")).to_have_count(2)
     plan = ActorPlan.objects.get(organisation=organisation)
@@ -134,21 +92,21 @@ def test_reporter_plan_reaches_matrix_organisation_page_and_annual_report(
     )
     total = SubGoal.objects.filter(strategy=strategy).count()
     expect(table).to_contain_text(f"2 av {total} delmål")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
 
     # The organisation page shows the same coverage.
     page.goto(organisation.get_absolute_url())
     expect(page.locator("#org-coverage")).to_contain_text(f"dekker 2 av {total} nasjonale delmål")
 
     # The secretariat generates the annual report; it names the sub-goal without initiatives.
-    office = _signed_in(browser, site, secretariat, contexts)
+    office = signed_in(browser, site, secretariat, contexts)
     year = timezone.localdate().year
     office.goto(f"/samsvar/arsrapport/{year}/")
     office.get_by_role("button", name=f"Generer rapporten for {year}").click()
     expect(office.get_by_role("status")).to_contain_text("er generert og lagret")
     gaps = office.get_by_role("region", name="Delmål uten aktivt initiativ")
     expect(gaps).to_contain_text(f"{lonely.code} {lonely.title}")
-    assert _axe_violations(office) == []
+    assert axe_violations(office) == []
     expect(office.get_by_role("link", name="Last ned PDF")).to_be_visible()
     report = AnnualReport.objects.get(year=year)
     text = " ".join(
@@ -172,7 +130,7 @@ def test_secretariat_pages_have_no_wcag_violations(
     document = RelatedDocument.objects.order_by("title").first()
     indicator = Indicator.objects.order_by("code").first()
     assert document is not None and indicator is not None
-    page = _signed_in(browser, site, secretariat, contexts)
+    page = signed_in(browser, site, secretariat, contexts)
     found: list[str] = []
     for url in [
         "/samsvar/gap/",
@@ -187,10 +145,10 @@ def test_secretariat_pages_have_no_wcag_violations(
     ]:
         response = page.goto(url)
         assert response is not None and response.status == 200, url
-        found += [f"{url}: {line}" for line in _axe_violations(page)]
+        found += [f"{url}: {line}" for line in axe_violations(page)]
     # A refused form shows the error summary, which must be accessible too.
     page.goto(f"/samsvar/folges-med/{watch.pk}/lukk/")
     page.get_by_role("button", name="Lukk punktet").click()
     expect(page.locator("#error-summary")).to_be_visible()
-    found += [f"close with errors: {line}" for line in _axe_violations(page)]
+    found += [f"close with errors: {line}" for line in axe_violations(page)]
     assert not found, "\n".join(found)

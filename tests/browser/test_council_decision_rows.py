@@ -3,27 +3,19 @@
 
 import datetime
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import translation
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from retning.council import services
 from retning.council.models import Body, PlanVersion
 from retning.roadmap.models import Initiative
 from retning.strategy.models import SubGoal
+from tests.browser.support import axe_violations, signed_in_context
 
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture(autouse=True)
@@ -32,32 +24,11 @@ def _norwegian() -> Iterator[None]:
         yield
 
 
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{page.url} {violation['id']}: {' > '.join(map(str, node['target']))}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
-
-
-def _secretariat_page(browser: Browser, site: str) -> Any:
+def _secretariat_context(browser: Browser, site: str) -> BrowserContext:
     user = get_user_model().objects.create_user(
         username="sekretariat-rader", password="et-langt-passord-123", is_secretariat=True
     )
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", base_url=site)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    return context
+    return signed_in_context(browser, site, user)
 
 
 def test_a_decision_with_several_changes_entered_row_by_row(browser: Browser, site: str) -> None:
@@ -74,7 +45,7 @@ def test_a_decision_with_several_changes_entered_row_by_row(browser: Browser, si
     services.meeting_convene(meeting=meeting)
     services.meeting_hold(meeting=meeting)
 
-    context = _secretariat_page(browser, site)
+    context = _secretariat_context(browser, site)
     try:
         page = context.new_page()
         page.goto(f"/rad/sak/{case.pk}/vedtak/")
@@ -91,7 +62,7 @@ def test_a_decision_with_several_changes_entered_row_by_row(browser: Browser, si
         page.get_by_role("button", name="Legg til endringen").click()
         second = page.locator("fieldset", has_text="Endring 2: Endre et delmål")
         second.get_by_label("Delmål").select_option(str(subgoal.pk))
-        violations = _violations(page)
+        violations = axe_violations(page)
 
         # Submitted half filled: refused with a summary, nothing lost.
         page.get_by_role("button", name="Registrer vedtaket").click()
@@ -99,7 +70,7 @@ def test_a_decision_with_several_changes_entered_row_by_row(browser: Browser, si
         expect(page.get_by_label("Vedtak", exact=True)).to_have_value(
             "Initiativet prioriteres høyt."
         )
-        violations += _violations(page)
+        violations += axe_violations(page)
         second = page.locator("fieldset", has_text="Endring 2: Endre et delmål")
         second.get_by_label("Ny beskrivelse").fill("Presisert etter vedtak i NUIT.")
         page.get_by_role("button", name="Registrer vedtaket").click()
@@ -115,7 +86,7 @@ def test_a_decision_with_several_changes_entered_row_by_row(browser: Browser, si
         page.goto(initiative.get_absolute_url())
         expect(page.locator("#initiative-priority")).to_have_text("Høy")
         expect(page.get_by_role("link", name="Sak 1/26")).to_be_visible()
-        violations += _violations(page)
+        violations += axe_violations(page)
         assert violations == []
     finally:
         context.close()

@@ -8,10 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
@@ -21,6 +18,7 @@ from retning.council.models import Body, Case, Meeting, PlanChange, PlanVersion
 from retning.council.services import body_create_defaults
 from retning.indicators.models import Indicator, Observation, Target
 from retning.publishing.templatetags.retning_tags import number
+from tests.browser.support import axe_violations, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,46 +34,6 @@ def _norwegian() -> Iterator[None]:
     # Addresses and figures are made in the test thread; an earlier test may have left it English.
     with translation.override("nb"):
         yield
-
-
-@pytest.fixture
-def contexts(browser: Browser, site: str) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _signed_in(browser: Browser, site: str, user: Any, opened: list[BrowserContext]) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", base_url=site)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    opened.append(context)
-    return context.new_page()
-
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
-def _axe_violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{page.url} {violation['id']}: {' > '.join(map(str, node['target']))}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def _pdf_text(page: Page, url: str) -> str:
@@ -111,9 +69,9 @@ def test_a_proposed_case_becomes_a_decision_that_changes_the_plan(
     new_target = (target.value + Decimal("5")).quantize(Decimal(1))
 
     # A reporter proposes a case linked to the indicator.
-    reporting = _signed_in(browser, site, reporter, contexts)
+    reporting = signed_in(browser, site, reporter, contexts)
     reporting.goto("/rad/sak/ny/")
-    violations = _axe_violations(reporting)
+    violations = axe_violations(reporting)
     reporting.get_by_label("Råd eller utvalg").select_option(str(nuit.pk))
     reporting.get_by_label("Tittel").fill("Høyere ambisjon for indikatoren")
     reporting.get_by_label("Sakstype").select_option("resolution")
@@ -128,7 +86,7 @@ def test_a_proposed_case_becomes_a_decision_that_changes_the_plan(
     assert case.proposed_by == reporter and case.number is None
 
     # The secretariat plans a meeting, schedules the case and sends the notice.
-    secretariat = _signed_in(browser, site, secretary, contexts)
+    secretariat = signed_in(browser, site, secretary, contexts)
     secretariat.goto("/rad/NUIT/mote/ny/")
     secretariat.get_by_label("Dato").fill("2026-05-27")
     secretariat.get_by_label("Sted").fill("Oslo")
@@ -142,7 +100,7 @@ def test_a_proposed_case_becomes_a_decision_that_changes_the_plan(
         "Sak 1/26: Høyere ambisjon for indikatoren"
     )
     secretariat.goto(f"/rad/mote/{meeting.pk}/")
-    violations += _axe_violations(secretariat)
+    violations += axe_violations(secretariat)
     secretariat.get_by_role("button", name="Send innkalling").click()
     expect(secretariat.get_by_text("Innkallingen er sendt.")).to_be_visible()
 
@@ -163,7 +121,7 @@ def test_a_proposed_case_becomes_a_decision_that_changes_the_plan(
     secretariat.goto(f"/rad/mote/{meeting.pk}/")
     secretariat.get_by_role("button", name="Registrer møtet som avholdt").click()
     secretariat.get_by_role("link", name="Registrer vedtak i Sak 1/26").click()
-    violations += _axe_violations(secretariat)
+    violations += axe_violations(secretariat)
     secretariat.get_by_label("Vedtak", exact=True).fill("NUIT hever målverdien for 2030.")
     target_change = secretariat.locator("#target-change")
     expect(target_change.get_by_label("Målindikator")).to_have_value(str(indicator.pk))
@@ -177,7 +135,7 @@ def test_a_proposed_case_becomes_a_decision_that_changes_the_plan(
     # The plan history shows a new version whose diff holds exactly that change.
     version = PlanVersion.objects.get(meeting=meeting)
     expect(secretariat.get_by_role("heading", level=1)).to_contain_text(version.label)
-    violations += _axe_violations(secretariat)
+    violations += axe_violations(secretariat)
     rows = secretariat.locator("#plan-diff tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(indicator.code)
@@ -202,7 +160,7 @@ def test_a_proposed_case_becomes_a_decision_that_changes_the_plan(
         "Sak 1/26: Høyere ambisjon for indikatoren"
     )
     expect(page.locator("#vedtak")).to_contain_text("NUIT hever målverdien for 2030.")
-    violations += _axe_violations(page)
+    violations += axe_violations(page)
     page.goto("/rad/arshjul/2026/")
-    violations += _axe_violations(page)
+    violations += axe_violations(page)
     assert violations == []

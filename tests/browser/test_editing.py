@@ -1,27 +1,19 @@
 """Editing in a real browser: a reporter's change reaches the change logs, and a conflict loses nothing."""
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from retning.actors.models import Organisation
 from retning.roadmap.models import Delivery, Initiative
 from retning.roadmap.phases import Phase
+from tests.browser.support import axe_violations, signed_in
 
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def _user(username: str, first: str, last: str, **roles: Any) -> Any:
@@ -32,41 +24,6 @@ def _user(username: str, first: str, last: str, **roles: Any) -> Any:
         last_name=last,
         **roles,
     )
-
-
-@pytest.fixture
-def contexts(browser: Browser, site: str) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _signed_in(browser: Browser, site: str, user: Any, opened: list[BrowserContext]) -> Page:
-    """A page in a fresh browser context whose session belongs to ``user``."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", base_url=site)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    opened.append(context)
-    return context.new_page()
-
-
-def _axe_violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{violation['id']}: {' > '.join(map(str, node['target']))}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def _owned_and_foreign(owner: Organisation) -> tuple[Initiative, Initiative]:
@@ -98,11 +55,11 @@ def test_a_reporter_edits_their_own_initiative_and_the_change_reaches_both_logs(
     new_first = Phase.DEVELOPMENT if initiative.phase_first != Phase.DEVELOPMENT else Phase.CONCEPT
     new_last = Phase.IN_USE
 
-    page = _signed_in(browser, site, reporter, contexts)
+    page = signed_in(browser, site, reporter, contexts)
     page.goto(initiative.get_absolute_url())
     page.get_by_role("link", name=re.compile(r"^Endre(?! datoer| avhengigheter)")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(initiative.title)
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Fase fra").select_option(str(new_first.value))
     page.get_by_label("Fase til").select_option(str(new_last.value))
     row = page.locator("fieldset.editing-row", has_text=delivery.title)
@@ -122,7 +79,7 @@ def test_a_reporter_edits_their_own_initiative_and_the_change_reaches_both_logs(
     assert Delivery.objects.get(pk=delivery.pk).planned_date == date(2027, 6, 15)
 
     # The secretariat finds the same changes in the global log, filtered on the reporter.
-    office = _signed_in(browser, site, secretariat, contexts)
+    office = signed_in(browser, site, secretariat, contexts)
     office.goto("/rediger/endringslogg/")
     office.get_by_label("Endret av").select_option(label="Rita Rapportør (rita)")
     office.get_by_role("button", name="Vis endringer").click()
@@ -131,7 +88,7 @@ def test_a_reporter_edits_their_own_initiative_and_the_change_reaches_both_logs(
     expect(rows.filter(has_text="Initiativ").first).to_contain_text(new_first.label)
     expect(rows.filter(has_text="Leveranse")).to_contain_text("15. juni 2027")
     expect(office.get_by_role("link", name=initiative.title).first).to_be_visible()
-    assert _axe_violations(office) == []
+    assert axe_violations(office) == []
 
     # Someone else's initiative: no button, and the edit address is refused.
     page.goto(foreign.get_absolute_url())
@@ -154,8 +111,8 @@ def test_two_people_save_the_same_initiative_and_the_second_sees_both_versions(
     secretariat = _user("sara", "Sara", "Sekretær", is_secretariat=True)
     edit_url = f"/rediger/veikart/{initiative.external_id}/"
 
-    first = _signed_in(browser, site, secretariat, contexts)
-    second = _signed_in(browser, site, reporter, contexts)
+    first = signed_in(browser, site, secretariat, contexts)
+    second = signed_in(browser, site, reporter, contexts)
     first.goto(edit_url)
     second.goto(edit_url)
 
@@ -177,7 +134,7 @@ def test_two_people_save_the_same_initiative_and_the_second_sees_both_versions(
     expect(title_row).to_contain_text("Tittel fra rapportøren")
     expect(title_row).to_contain_text("Tittel fra sekretariatet")
     assert Initiative.objects.get(pk=initiative.pk).title == "Tittel fra sekretariatet"
-    assert _axe_violations(second) == []
+    assert axe_violations(second) == []
 
     # The form below carries the reporter's values on top of the stored version.
     expect(second.get_by_label("Beskrivelse")).to_have_value(
@@ -200,7 +157,7 @@ def test_a_delivery_row_is_added_in_place_and_saved(
     reporter = _user("rita", "Rita", "Rapportør")
     reporter.reporter_for.add(owner)
 
-    page = _signed_in(browser, site, reporter, contexts)
+    page = signed_in(browser, site, reporter, contexts)
     page.goto(f"/rediger/veikart/{initiative.external_id}/")
     rows = page.locator("#deliveries-rows fieldset.editing-row")
     before = rows.count()
@@ -227,7 +184,7 @@ def test_an_organisation_number_is_checked_when_the_field_is_left(
 ) -> None:
     organisation = Organisation.objects.get(key="HDIR")
     secretariat = _user("sara", "Sara", "Sekretær", is_secretariat=True)
-    page = _signed_in(browser, site, secretariat, contexts)
+    page = signed_in(browser, site, secretariat, contexts)
     page.goto(f"/rediger/aktorer/{organisation.slug}/")
     address = page.url
 

@@ -2,22 +2,18 @@
 download, and a bulk update by uploading an edited sheet."""
 
 import io
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from retning.reporting import spreadsheet
 from retning.reporting.models import StatusReport
+from tests.browser.support import axe_violations, signed_in
 from tests.reporting.portfolio_support import (
     add_report,
     download_portfolio_pdf_text,
@@ -28,45 +24,6 @@ from tests.reporting.portfolio_support import (
 )
 
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']}: {node['target']}"
-        for v in results.response["violations"]
-        for node in v["nodes"]
-    ]
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _signed_in(browser: Browser, site: str, user: Any, opened: list[BrowserContext]) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", base_url=site, accept_downloads=True)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    opened.append(context)
-    return context.new_page()
 
 
 def test_portfolio_page_pdf_and_sheet_upload(
@@ -94,10 +51,10 @@ def test_portfolio_page_pdf_and_sheet_upload(
     reporter.reporter_for.add(owner)
 
     # The reporter downloads the sheet, sets a status and uploads it again.
-    page = _signed_in(browser, site, reporter, contexts)
+    page = signed_in(browser, site, reporter, contexts, accept_downloads=True)
     page.goto(reverse("reporting:portfolio", args=[reporting_round.pk]))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Porteføljerapport 2026 T3")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned rapportene som Excel-ark").click()
     book = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
@@ -108,7 +65,7 @@ def test_portfolio_page_pdf_and_sheet_upload(
     book.save(edited)
 
     page.get_by_role("link", name="Last opp utfylt Excel-ark").click()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Utfylt Excel-ark (.xlsx)").set_input_files(
         {
             "name": "rapporter.xlsx",
@@ -119,7 +76,7 @@ def test_portfolio_page_pdf_and_sheet_upload(
     page.get_by_role("button", name="Last opp og kontroller").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kontroller importen")
     expect(page.locator("table")).to_contain_text("Gul")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     report.refresh_from_db()
     assert report.overall == ""
     page.get_by_role("button", name="Importer").click()
@@ -134,11 +91,11 @@ def test_portfolio_page_pdf_and_sheet_upload(
     )
     page.get_by_role("button", name="Last opp og kontroller").click()
     expect(page.get_by_role("alert")).to_contain_text("ikke en gyldig Excel-fil")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
     # The secretariat approves; the PDF shows the initiative's status.
     StatusReport.objects.filter(pk=report.pk).update(state=StatusReport.State.APPROVED)
-    office = _signed_in(browser, site, secretariat, contexts)
+    office = signed_in(browser, site, secretariat, contexts, accept_downloads=True)
     office.goto(reverse("reporting:portfolio", args=[reporting_round.pk]))
     expect(office.locator("main")).to_contain_text(initiative.title)
     with office.expect_download() as download_info:

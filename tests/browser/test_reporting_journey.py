@@ -1,31 +1,24 @@
 """A reporting round in a real browser: reminder, report, return, fix, resubmit, approve."""
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from retning.reporting import services
 from retning.reporting.models import ReportingRound, StatusReport
 from retning.roadmap.models import Delivery, Initiative
+from tests.browser.support import axe_violations, signed_in
 from tests.reporting.portfolio_support import download_portfolio_pdf_text
 
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def _user(username: str, **roles: Any) -> Any:
@@ -37,40 +30,6 @@ def _user(username: str, **roles: Any) -> Any:
         last_name="Testesen",
         **roles,
     )
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _signed_in(browser: Browser, site: str, user: Any, opened: list[BrowserContext]) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", base_url=site)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    opened.append(context)
-    return context.new_page()
-
-
-def _axe_violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{violation['id']}: {' > '.join(map(str, node['target']))}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def _rate(page: Page, group: str, label: str) -> None:
@@ -115,15 +74,15 @@ def test_reporting_round_journey(
     link = re.search(r"(http://\S+/rapportering/)", body)
     assert link is not None and link.group(1).startswith(site)
 
-    owner_page = _signed_in(browser, site, reporter, contexts)
+    owner_page = signed_in(browser, site, reporter, contexts)
     owner_page.goto(link.group(1))
     expect(owner_page.get_by_role("heading", level=1)).to_have_text("Statusrapporter å levere")
-    assert _axe_violations(owner_page) == []
+    assert axe_violations(owner_page) == []
     owner_page.get_by_role("link", name=initiative.title).click()
 
     # Fill in and submit.
     expect(owner_page.get_by_role("heading", level=1)).to_have_text(initiative.title)
-    assert _axe_violations(owner_page) == []
+    assert axe_violations(owner_page) == []
     _rate(owner_page, "Samlet status", "Gul – noe avvik")
     _rate(owner_page, "Framdrift", "Gul – noe avvik")
     _rate(owner_page, "Kostnad", "Grønn – følger planen")
@@ -134,13 +93,13 @@ def test_reporting_round_journey(
     expect(owner_page.get_by_text("Rapporten er sendt inn")).to_be_visible()
 
     # The secretariat returns it with a comment.
-    office = _signed_in(browser, site, secretariat, contexts)
+    office = signed_in(browser, site, secretariat, contexts)
     office.goto(round_.get_absolute_url())
-    assert _axe_violations(office) == []
+    assert axe_violations(office) == []
     office.get_by_role("link", name=initiative.title).click()
-    assert _axe_violations(office) == []
+    assert axe_violations(office) == []
     office.get_by_role("link", name="Returner med kommentar").click()
-    assert _axe_violations(office) == []
+    assert axe_violations(office) == []
     office.get_by_label("Hva må rettes?").fill("Oppgi ny prognosedato for piloten.")
     office.get_by_role("button", name="Returner til eieren").click()
     expect(office.get_by_text("Rapporten er returnert")).to_be_visible()
