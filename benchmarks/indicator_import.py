@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from benchmarks.public_pages import django_setup
+from benchmarks.public_pages import django_setup, p95
 
 BENCH_DATABASE = "retning_bench_import"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -363,11 +363,6 @@ def page_times(codes: Sequence[str], requests: int) -> list[float]:
         if response.status_code != 200:
             raise BenchError(f"{url} answered {response.status_code}")
     return times
-
-
-def p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 # --- main ----------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from benchmarks.public_pages import django_setup
+from benchmarks.public_pages import django_setup, p95
 
 BENCH_DATABASE = "retning_bench_pages"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -226,11 +226,6 @@ def page_times(urls: Sequence[str], requests: int) -> tuple[list[float], list[in
         if response.status_code != 200:
             raise BenchError(f"{url} answered {response.status_code}")
     return times, queries
-
-
-def p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 # --- main ----------------------------------------------------------------------------------------

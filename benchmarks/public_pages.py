@@ -162,6 +162,12 @@ def bench_database(server_url: str | None, work_dir: Path) -> Iterator[str]:
         _admin_execute(server_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile by nearest rank (the import and at-scale benchmarks use it)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def django_setup(database_url: str, work_dir: Path) -> None:
     """Point Django at the benchmark database; must run before anything imports the models."""
     os.environ["DATABASE_URL"] = database_url
